@@ -1,0 +1,91 @@
+/**
+ * Turns database rows into tasks. Both stores use the same column names;
+ * this module absorbs how each driver represents integers, booleans and
+ * bytes (bigint or string, 0/1 or true/false, Buffer).
+ */
+import type { Task, TimedOutTask } from "../domain/task.js";
+
+type Row = Record<string, unknown>;
+
+const EMPTY = new Uint8Array(0);
+
+function int(value: unknown): bigint {
+  if (value === null || value === undefined) return 0n;
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number" || typeof value === "string") {
+    return BigInt(value);
+  }
+  throw new TypeError(`expected an integer column, got ${typeof value}`);
+}
+
+function text(value: unknown): string {
+  return value === null || value === undefined ? "" : String(value);
+}
+
+function bool(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n;
+}
+
+function bytes(value: unknown): Uint8Array {
+  return value instanceof Uint8Array ? value : EMPTY;
+}
+
+/** A row of the live-task table as a task. */
+export function liveTask(row: Row): Task {
+  return {
+    uuid: text(row.uuid),
+    queue: text(row.queue),
+    currentState: text(row.current_state),
+    autoTargetState: text(row.auto_target_state),
+    submitTime: int(row.submit_time),
+    updateTime: int(row.update_time),
+    timeout: int(row.timeout),
+    priority: int(row.priority),
+    payload: bytes(row.payload),
+    claimToken: text(row.claim_token),
+    inFlight: bool(row.in_flight),
+    deadline: int(row.deadline),
+    workerId: text(row.worker_id),
+    claimCount: int(row.claim_count),
+    claimTime: int(row.claim_time),
+    completeTime: 0n,
+    workDuration: 0n,
+  };
+}
+
+/** A row of the archive as a task (no payload, no lease). */
+export function archivedTask(row: Row): Task {
+  return {
+    ...liveTask({ ...row, payload: null, in_flight: false, deadline: null }),
+    claimToken: "",
+    completeTime: int(row.complete_time),
+    workDuration: int(row.work_duration),
+  };
+}
+
+/** A row returned by a lease sweep. */
+export function timedOutTask(row: Row): TimedOutTask {
+  return {
+    uuid: text(row.uuid),
+    queue: text(row.queue),
+    state: text(row.state),
+    workerId: text(row.worker_id),
+  };
+}
+
+/**
+ * Claimed rows as tasks in claim order (priority, then submit time, then
+ * insertion order), since UPDATE … RETURNING gives no order.
+ */
+export function claimedTasks(rows: Row[]): Task[] {
+  const key = (row: Row) => [int(row.priority), int(row.submit_time)];
+  return [...rows]
+    .sort((a, b) => {
+      const [pa = 0n, ta = 0n] = key(a);
+      const [pb = 0n, tb = 0n] = key(b);
+      if (pa !== pb) return pa > pb ? -1 : 1;
+      if (ta !== tb) return ta < tb ? -1 : 1;
+      return int(a.seq) < int(b.seq) ? -1 : 1;
+    })
+    .map(liveTask);
+}

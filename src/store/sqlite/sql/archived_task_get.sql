@@ -1,0 +1,3 @@
+-- Finds an archived task.
+-- Parameters: :uuid
+SELECT * FROM archived_tasks WHERE uuid = :uuid

@@ -1,0 +1,7 @@
+-- Removes a live task under its guard, to archive it.
+-- Parameters: :uuid, :queue, :current_state, :claim_token ('' = unchecked)
+-- Returns: the removed task, or nothing when the guard did not match.
+DELETE FROM tasks
+WHERE uuid = :uuid AND queue = :queue AND current_state = :current_state
+  AND (:claim_token = '' OR claim_token = :claim_token)
+RETURNING *

@@ -1,0 +1,3 @@
+-- Finds a live task.
+-- Parameters: :uuid
+SELECT * FROM tasks WHERE uuid = :uuid

@@ -1,0 +1,245 @@
+/**
+ * The embedded default store: one SQLite file in WAL mode, through
+ * better-sqlite3. SQLite runs one writer at a time, so every statement and
+ * transaction here is atomic without row locks; several Corndogs processes
+ * may share the file, waiting for each other up to `busy_timeout`.
+ */
+import { randomUUID } from "node:crypto";
+import Database, { type Statement } from "better-sqlite3";
+import { guardFailure, type FoundTask } from "../../domain/guard.js";
+import {
+  CANCELED_STATE,
+  COMPLETED_STATE,
+  type Claim,
+  type NewTask,
+  type StateCount,
+  type Task,
+  type TaskGuard,
+  type TaskUpdate,
+  type TimedOutTask,
+} from "../../domain/task.js";
+import { expectedMigrations, migrate } from "../migrations.js";
+import {
+  archivedTask,
+  claimedTasks,
+  liveTask,
+  timedOutTask,
+} from "../rows.js";
+import { loadSql } from "../sql-files.js";
+import type { Completion, SchemaStatus, TaskStore } from "../store.js";
+
+const MIGRATIONS = new URL("./migrations/", import.meta.url);
+const SQL = loadSql(new URL("./sql/", import.meta.url), [
+  "task_insert",
+  "task_claim",
+  "task_update",
+  "task_delete",
+  "task_get",
+  "task_expire",
+  "task_count_by_state",
+  "archived_task_insert",
+  "archived_task_get",
+] as const);
+
+type Row = Record<string, unknown>;
+type Statements = { [Name in keyof typeof SQL]: Statement };
+
+/** How long a writer waits for another process's lock, in ms. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/** The SQLite store; `path` is a file name or `:memory:`. */
+export class SqliteStore implements TaskStore {
+  readonly kind = "sqlite";
+  private readonly db: Database.Database;
+  private statements: Statements | undefined;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    this.db.defaultSafeIntegers(true);
+  }
+
+  async migrate(): Promise<void> {
+    const db = this.db;
+    db.exec(`CREATE TABLE IF NOT EXISTS migrations (
+      name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`);
+    // One IMMEDIATE transaction around the whole run: a second process
+    // starting at the same time waits, then finds nothing left to do.
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      await migrate(MIGRATIONS, {
+        execute: async (sql) => void db.exec(sql),
+        applied: async () =>
+          db
+            .prepare("SELECT name FROM migrations ORDER BY name")
+            .pluck()
+            .all() as string[],
+        record: async (name) =>
+          void db
+            .prepare(
+              "INSERT INTO migrations (name, applied_at) " +
+                "VALUES (?, unixepoch())",
+            )
+            .run(name),
+      });
+      db.exec("COMMIT");
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+    this.statements = undefined;
+  }
+
+  /** Statements are prepared after migrating, when the tables exist. */
+  private get sql(): Statements {
+    this.statements ??= Object.fromEntries(
+      Object.entries(SQL).map(([name, text]) => [
+        name,
+        this.db.prepare(text),
+      ]),
+    ) as Statements;
+    return this.statements;
+  }
+
+  async submit(task: NewTask): Promise<Task> {
+    return liveTask(this.insert(task));
+  }
+
+  private insert(task: NewTask): Row {
+    return this.sql.task_insert.get({
+      uuid: randomUUID(),
+      queue: task.queue,
+      current_state: task.currentState,
+      auto_target_state: task.autoTargetState,
+      timeout: task.timeout,
+      priority: task.priority,
+      payload: Buffer.from(task.payload),
+    }) as Row;
+  }
+
+  async claim(claim: Claim): Promise<Task[]> {
+    const rows = this.sql.task_claim.all({
+      queue: claim.queue,
+      current_state: claim.currentState,
+      limit: claim.limit,
+      override_current_state: claim.overrideCurrentState,
+      override_auto_target_state: claim.overrideAutoTargetState,
+      override_timeout: claim.overrideTimeout,
+      worker_id: claim.workerId,
+    }) as Row[];
+    return claimedTasks(rows);
+  }
+
+  async update(update: TaskUpdate): Promise<Task> {
+    const row = this.sql.task_update.get({
+      ...guardParams(update.guard),
+      new_state: update.newState,
+      auto_target_state: update.autoTargetState,
+      timeout: update.timeout,
+      priority: update.priority,
+      has_payload: update.payload === undefined ? 0 : 1,
+      payload: Buffer.from(update.payload ?? []),
+      keep_in_flight: update.keepInFlight ? 1 : 0,
+    }) as Row | undefined;
+    if (row === undefined) {
+      throw guardFailure(update.guard, this.find(update.guard.uuid), {
+        requireInFlight: update.keepInFlight,
+      });
+    }
+    return liveTask(row);
+  }
+
+  async complete(
+    guard: TaskGuard,
+    next: NewTask | undefined,
+  ): Promise<Completion> {
+    return this.db.transaction(() => {
+      const task = this.archive(guard, COMPLETED_STATE);
+      const created = next === undefined ? undefined : this.insert(next);
+      return { task, next: created && liveTask(created) };
+    })();
+  }
+
+  async cancel(guard: TaskGuard): Promise<Task> {
+    return this.db.transaction(() => this.archive(guard, CANCELED_STATE))();
+  }
+
+  /** Moves a guarded task to the archive; call inside a transaction. */
+  private archive(guard: TaskGuard, finalState: string): Task {
+    const removed = this.sql.task_delete.get(guardParams(guard)) as
+      | Row
+      | undefined;
+    if (removed === undefined) {
+      throw guardFailure(guard, this.find(guard.uuid));
+    }
+    const row = this.sql.archived_task_insert.get({
+      uuid: removed.uuid,
+      queue: removed.queue,
+      current_state: removed.current_state,
+      submit_time: removed.submit_time,
+      timeout: removed.timeout,
+      priority: removed.priority,
+      worker_id: removed.worker_id,
+      claim_count: removed.claim_count,
+      claim_time: removed.claim_time,
+      in_flight: removed.in_flight,
+      final_state: finalState,
+    }) as Row;
+    return archivedTask(row);
+  }
+
+  async get(uuid: string): Promise<Task | undefined> {
+    return this.find(uuid)?.task;
+  }
+
+  private find(uuid: string): FoundTask | undefined {
+    const live = this.sql.task_get.get({ uuid }) as Row | undefined;
+    if (live !== undefined) return { task: liveTask(live), archived: false };
+    const done = this.sql.archived_task_get.get({ uuid }) as Row | undefined;
+    if (done !== undefined) return { task: archivedTask(done), archived: true };
+    return undefined;
+  }
+
+  async expireLeases(
+    atTime: bigint,
+    queue: string | undefined,
+    limit: number,
+  ): Promise<TimedOutTask[]> {
+    const rows = this.sql.task_expire.all({
+      at_time: atTime,
+      queue: queue ?? null,
+      limit,
+    }) as Row[];
+    return rows.map(timedOutTask);
+  }
+
+  async stateCounts(queue: string | undefined): Promise<StateCount[]> {
+    const rows = this.sql.task_count_by_state.all({
+      queue: queue ?? null,
+    }) as { queue: string; state: string; count: bigint }[];
+    return rows;
+  }
+
+  async schemaStatus(): Promise<SchemaStatus> {
+    const applied = Number(
+      this.db.prepare("SELECT count(*) FROM migrations").pluck().get(),
+    );
+    const expected = expectedMigrations(MIGRATIONS);
+    return { current: applied === expected, applied, expected };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function guardParams(guard: TaskGuard) {
+  return {
+    uuid: guard.uuid,
+    queue: guard.queue,
+    current_state: guard.currentState,
+    claim_token: guard.claimToken,
+  };
+}

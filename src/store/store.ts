@@ -1,0 +1,81 @@
+/**
+ * The storage seam. Every store (SQLite, PostgreSQL) implements this
+ * interface with the same behaviour, which the conformance suite in
+ * `test/contract` checks. Inputs are already validated and defaulted by the
+ * domain; stores only run them atomically, using the database clock.
+ */
+import type {
+  Claim,
+  NewTask,
+  StateCount,
+  Task,
+  TaskGuard,
+  TaskUpdate,
+  TimedOutTask,
+} from "../domain/task.js";
+
+/** The outcome of a completion. */
+export interface Completion {
+  /** The archived task (no payload). */
+  task: Task;
+  /** The task created in the same transaction, if one was asked for. */
+  next: Task | undefined;
+}
+
+/** Whether the schema is usable by this version of Corndogs. */
+export interface SchemaStatus {
+  current: boolean;
+  applied: number;
+  expected: number;
+}
+
+export interface TaskStore {
+  /** Which kind of store this is, for logs and metrics ("sqlite", …). */
+  readonly kind: string;
+
+  /** Creates or upgrades the schema; safe when instances race. */
+  migrate(): Promise<void>;
+
+  /** Creates one waiting task. */
+  submit(task: NewTask): Promise<Task>;
+
+  /**
+   * Claims up to `claim.limit` waiting tasks of one queue and state in one
+   * atomic statement (see SPEC §2), best first; none is a normal result.
+   */
+  claim(claim: Claim): Promise<Task[]>;
+
+  /** Applies a guarded update; throws the guard's error if it fails. */
+  update(update: TaskUpdate): Promise<Task>;
+
+  /**
+   * Archives a task as `completed` and creates `next`, all in one
+   * transaction; throws the guard's error and changes nothing on failure.
+   */
+  complete(guard: TaskGuard, next: NewTask | undefined): Promise<Completion>;
+
+  /** Archives a task as `canceled`; guarded like complete. */
+  cancel(guard: TaskGuard): Promise<Task>;
+
+  /** Finds a task, live or archived. */
+  get(uuid: string): Promise<Task | undefined>;
+
+  /**
+   * Sends back to waiting at most `limit` in-flight tasks whose deadline is
+   * at or before `atTime` (database now when 0n), optionally of one queue.
+   */
+  expireLeases(
+    atTime: bigint,
+    queue: string | undefined,
+    limit: number,
+  ): Promise<TimedOutTask[]>;
+
+  /** Live tasks per queue and state. */
+  stateCounts(queue: string | undefined): Promise<StateCount[]>;
+
+  /** Answers when the database is reachable and the schema current. */
+  schemaStatus(): Promise<SchemaStatus>;
+
+  /** Releases connections; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
