@@ -61,7 +61,8 @@ export interface UpdateInput extends TaskGuard {
   autoTargetState: string;
   timeout: bigint;
   priority: bigint;
-  payload: Uint8Array | undefined;
+  /** Absent keeps the payload; present and empty empties it. */
+  payload?: Uint8Array | undefined;
   keepInFlight: boolean;
 }
 

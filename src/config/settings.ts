@@ -1,0 +1,146 @@
+/**
+ * Server settings: their defaults, environment variables and validation.
+ * Every value is checked at start; a bad one stops the server with a
+ * message naming the variable (or flag), the value and what is allowed.
+ */
+
+/** Everything `corndogs serve` needs. */
+export interface ServeSettings {
+  databaseUrl: string;
+  listen: HostPort;
+  httpListen: HostPort;
+  maxPayloadBytes: number;
+  sweepIntervalMs: number;
+  shutdownGraceMs: number;
+  logLevel: LogLevel;
+}
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export const LOG_LEVELS = [
+  "fatal",
+  "error",
+  "warn",
+  "info",
+  "debug",
+  "trace",
+  "silent",
+] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One setting: its flag, environment variable, default and parser. */
+export interface SettingSpec<T> {
+  flag: string;
+  env: string;
+  defaultValue: string;
+  description: string;
+  parse: (value: string, source: string) => T;
+}
+
+/** A bad setting; `source` is the variable or flag it came from. */
+export class SettingError extends Error {
+  override readonly name = "SettingError";
+}
+
+function fail(source: string, value: string, allowed: string): never {
+  throw new SettingError(
+    `${source}=${JSON.stringify(value)} is not valid: expected ${allowed}`,
+  );
+}
+
+/** Parses "host:port" (port 0 picks a free one). */
+export function parseHostPort(value: string, source: string): HostPort {
+  const match = /^(.*):(\d{1,5})$/u.exec(value);
+  const host = match?.[1]?.replace(/^\[(.*)\]$/u, "$1") ?? "";
+  const port = Number(match?.[2]);
+  if (!match || host === "" || port > 65535) {
+    fail(source, value, "HOST:PORT with a port from 0 to 65535, e.g. 0.0.0.0:5080");
+  }
+  return { host, port };
+}
+
+function integerIn(min: number, max: number, unit: string) {
+  return (value: string, source: string): number => {
+    const number = Number(value);
+    if (!/^\d+$/u.test(value) || number < min || number > max) {
+      fail(source, value, `a whole number of ${unit} from ${min} to ${max}`);
+    }
+    return number;
+  };
+}
+
+/** Parses a store URL (SPEC §5); the store module checks the details. */
+export function parseDatabaseUrl(value: string, source: string): string {
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/|cockroachdb:\/\/)/u.test(value)) {
+    fail(
+      source,
+      value,
+      "sqlite:PATH, sqlite::memory:, postgres://…, postgresql://… " +
+        "or cockroachdb://…",
+    );
+  }
+  return value;
+}
+
+function parseLogLevel(value: string, source: string): LogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    fail(source, value, `one of ${LOG_LEVELS.join(", ")}`);
+  }
+  return value as LogLevel;
+}
+
+/** The settings of `corndogs serve`, in the order the docs list them. */
+export const SERVE_SETTINGS: { [K in keyof ServeSettings]: SettingSpec<ServeSettings[K]> } = {
+  databaseUrl: {
+    flag: "--database-url",
+    env: "CORNDOGS_DATABASE_URL",
+    defaultValue: "sqlite:./corndogs.db",
+    description: "the store: sqlite:PATH, sqlite::memory: or postgres://…",
+    parse: parseDatabaseUrl,
+  },
+  listen: {
+    flag: "--listen",
+    env: "CORNDOGS_LISTEN",
+    defaultValue: "0.0.0.0:5080",
+    description: "API address: gRPC and HTTP/JSON",
+    parse: parseHostPort,
+  },
+  httpListen: {
+    flag: "--http-listen",
+    env: "CORNDOGS_HTTP_LISTEN",
+    defaultValue: "0.0.0.0:8080",
+    description: "ops address: /healthz, /readyz, /metrics",
+    parse: parseHostPort,
+  },
+  maxPayloadBytes: {
+    flag: "--max-payload-bytes",
+    env: "CORNDOGS_MAX_PAYLOAD_BYTES",
+    defaultValue: "16777216",
+    description: "largest accepted payload, in bytes (at most 256 MiB)",
+    parse: integerIn(0, 256 * 1024 * 1024, "bytes"),
+  },
+  sweepIntervalMs: {
+    flag: "--sweep-interval-ms",
+    env: "CORNDOGS_SWEEP_INTERVAL_MS",
+    defaultValue: "1000",
+    description: "how often expired leases are swept, in milliseconds",
+    parse: integerIn(10, 3_600_000, "milliseconds"),
+  },
+  shutdownGraceMs: {
+    flag: "--shutdown-grace-ms",
+    env: "CORNDOGS_SHUTDOWN_GRACE_MS",
+    defaultValue: "10000",
+    description: "how long requests in flight may finish on SIGTERM",
+    parse: integerIn(0, 600_000, "milliseconds"),
+  },
+  logLevel: {
+    flag: "--log-level",
+    env: "CORNDOGS_LOG_LEVEL",
+    defaultValue: "info",
+    description: `log level: ${LOG_LEVELS.join(", ")}`,
+    parse: parseLogLevel,
+  },
+};

@@ -1,0 +1,93 @@
+/**
+ * Prometheus metrics of one server instance. Counters follow the domain
+ * events, so every instance counts only what it did and sums across
+ * instances never double-count. prom-client escapes label values.
+ */
+import type { Interceptor } from "@connectrpc/connect";
+import { ConnectError, Code } from "@connectrpc/connect";
+import {
+  Counter,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+} from "prom-client";
+import type { TaskEvents } from "../service/task-events.js";
+
+const NS_PER_SECOND = 1e9;
+
+/** The registry and instruments of one server. */
+export class ServerMetrics {
+  readonly registry = new Registry();
+
+  private readonly requests = new Counter({
+    name: "corndogs_rpc_requests_total",
+    help: "RPC requests handled, by method and status code.",
+    labelNames: ["method", "code"] as const,
+    registers: [this.registry],
+  });
+
+  private readonly latency = new Histogram({
+    name: "corndogs_rpc_duration_seconds",
+    help: "RPC handling time, by method.",
+    labelNames: ["method"] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [this.registry],
+  });
+
+  private readonly transitions = new Counter({
+    name: "corndogs_task_transitions_total",
+    help:
+      "Task transitions made by this instance, by queue and kind " +
+      "(submitted, claimed, updated, completed, canceled, timed_out).",
+    labelNames: ["queue", "transition"] as const,
+    registers: [this.registry],
+  });
+
+  private readonly workDuration = new Histogram({
+    name: "corndogs_work_duration_seconds",
+    help: "Time from claim to completion of completed tasks, by queue.",
+    labelNames: ["queue"] as const,
+    buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: "corndogs_" });
+  }
+
+  /** Counts the transitions announced by `events`. */
+  observe(events: TaskEvents): void {
+    const count = (queue: string, transition: string) =>
+      this.transitions.inc({ queue, transition });
+    events.on("submitted", (e) => count(e.queue, "submitted"));
+    events.on("claimed", (e) => count(e.queue, "claimed"));
+    events.on("updated", (e) => count(e.queue, "updated"));
+    events.on("canceled", (e) => count(e.queue, "canceled"));
+    events.on("timedOut", (e) => count(e.queue, "timed_out"));
+    events.on("completed", (e) => {
+      count(e.queue, "completed");
+      if (e.workDuration > 0n) {
+        const seconds = Number(e.workDuration) / NS_PER_SECOND;
+        this.workDuration.observe({ queue: e.queue }, seconds);
+      }
+    });
+  }
+
+  /** An interceptor that counts and times every RPC. */
+  interceptor(): Interceptor {
+    return (next) => async (request) => {
+      const method = request.method.name;
+      const stop = this.latency.startTimer({ method });
+      let code = "ok";
+      try {
+        return await next(request);
+      } catch (err) {
+        code = Code[ConnectError.from(err).code] ?? "unknown";
+        throw err;
+      } finally {
+        stop();
+        this.requests.inc({ method, code });
+      }
+    };
+  }
+}

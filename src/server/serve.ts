@@ -1,0 +1,82 @@
+/**
+ * Assembles and runs one Corndogs server: store, task service, lease
+ * sweeper, API port and ops port; and takes them down in order.
+ */
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "pino";
+import type { ServeSettings } from "../config/settings.js";
+import { LeaseSweeper } from "../service/lease-sweeper.js";
+import { TaskService } from "../service/task-service.js";
+import { openStore, redact } from "../store/open-store.js";
+import { ApiListener } from "./api-listener.js";
+import { ServerMetrics } from "./metrics.js";
+import { OpsServer } from "./ops-server.js";
+import { errorMapping } from "./rpc-errors.js";
+import { corndogsRoutes } from "./rpc-service.js";
+
+/** Room for the rest of a request besides its payload (JSON, base64). */
+const REQUEST_OVERHEAD_BYTES = 1024 * 1024;
+
+/** A started server. */
+export interface RunningServer {
+  apiPort: number;
+  opsPort: number;
+  service: TaskService;
+  /** Stops taking requests, lets those in flight finish, closes all. */
+  close(): Promise<void>;
+}
+
+/** Opens and migrates the store, then starts serving. */
+export async function startServer(
+  settings: ServeSettings,
+  log: Logger,
+): Promise<RunningServer> {
+  const store = openStore(settings.databaseUrl);
+  await store.migrate();
+  log.info(
+    { store: store.kind, database_url: redact(settings.databaseUrl) },
+    "server: store ready",
+  );
+
+  const service = new TaskService(store, {
+    maxPayloadBytes: settings.maxPayloadBytes,
+  });
+  const metrics = new ServerMetrics();
+  metrics.observe(service.events);
+  const sweeper = new LeaseSweeper(service, settings.sweepIntervalMs, log);
+
+  const api = new ApiListener(
+    connectNodeAdapter({
+      routes: corndogsRoutes(service),
+      // Outermost first: metrics see the status the client gets.
+      interceptors: [metrics.interceptor(), errorMapping(log)],
+      // JSON carries bytes as base64, 4/3 of their size.
+      readMaxBytes:
+        Math.ceil((settings.maxPayloadBytes * 4) / 3) + REQUEST_OVERHEAD_BYTES,
+      jsonOptions: { ignoreUnknownFields: false },
+    }),
+  );
+  const ops = new OpsServer(store, metrics.registry, log);
+
+  const apiPort = await api.listen(settings.listen.host, settings.listen.port);
+  const opsPort = await ops.listen(
+    settings.httpListen.host,
+    settings.httpListen.port,
+  );
+  sweeper.start();
+  log.info({ api_port: apiPort, ops_port: opsPort }, "server: listening");
+
+  return {
+    apiPort,
+    opsPort,
+    service,
+    async close() {
+      ops.markShuttingDown();
+      await api.close(settings.shutdownGraceMs);
+      await sweeper.stop();
+      await ops.close();
+      await store.close();
+      log.info("server: stopped");
+    },
+  };
+}

@@ -1,0 +1,357 @@
+/**
+ * The scale-out store: PostgreSQL through a `pg` pool, shared by any number
+ * of Corndogs processes. Every operation is one statement, or one short
+ * transaction on one pooled client; claims and sweeps lock rows with
+ * `FOR UPDATE SKIP LOCKED`, so concurrent callers never wait on each other
+ * nor take the same task. Times come from the database clock
+ * (`<schema>.now_ns()`).
+ *
+ * Nothing depends on session state: every name is schema-qualified, no
+ * search_path, no named prepared statements, no LISTEN, so the store works
+ * behind PgBouncer in transaction mode.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import pg from "pg";
+import { guardFailure, type FoundTask } from "../../domain/guard.js";
+import {
+  CANCELED_STATE,
+  COMPLETED_STATE,
+  type Claim,
+  type NewTask,
+  type StateCount,
+  type Task,
+  type TaskGuard,
+  type TaskUpdate,
+  type TimedOutTask,
+} from "../../domain/task.js";
+import { expectedMigrations, migrate as runMigrations } from "../migrations.js";
+import { archivedTask, claimedTasks, liveTask, timedOutTask } from "../rows.js";
+import { loadSql } from "../sql-files.js";
+import type { Completion, SchemaStatus, TaskStore } from "../store.js";
+
+const MIGRATIONS = new URL("./migrations/", import.meta.url);
+const SQL_DIR = new URL("./sql/", import.meta.url);
+const SQL_NAMES = [
+  "task_insert",
+  "task_claim",
+  "task_update",
+  "task_archive",
+  "task_get",
+  "task_expire",
+  "task_count_by_state",
+  "archived_task_get",
+  "schema_exists",
+  "schema_create",
+  "migration_lock",
+  "migrations_create",
+  "migrations_applied",
+  "migration_record",
+  "migrations_count",
+] as const;
+
+type Row = Record<string, unknown>;
+type Queryable = Pick<pg.ClientBase, "query">;
+
+/** The placeholder the SQL files use for the (escaped) schema name. */
+const SCHEMA_PLACEHOLDER = "{{schema}}";
+
+/** OID of int8 (bigint), parsed to BigInt instead of pg's default string. */
+const INT8_OID = 20;
+
+/** Ids are stored as `uuid`; anything else cannot name a task. */
+const TASK_ID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
+
+/** SQLSTATEs of a missing table or schema. */
+const UNDEFINED_TABLE = "42P01";
+const INVALID_SCHEMA_NAME = "3F000";
+
+export interface PostgresStoreOptions {
+  /** A `postgres://` URL (anything `pg` accepts as a connection string). */
+  connectionString: string;
+  /** The schema holding Corndogs' tables; "corndogs" by default. */
+  schema?: string;
+  /** Most connections this process opens; 10 by default. */
+  poolSize?: number;
+}
+
+/** This pool's type parsers: int8 as BigInt, pg's defaults otherwise. */
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: (oid, format = "text") =>
+    oid === INT8_OID && format === "text"
+      ? (value: string) => BigInt(value)
+      : pg.types.getTypeParser(oid, format),
+};
+
+/** The PostgreSQL store. */
+export class PostgresStore implements TaskStore {
+  readonly kind = "postgres";
+  private readonly pool: pg.Pool;
+  private readonly schema: string;
+  private readonly sql: Record<(typeof SQL_NAMES)[number], string>;
+  private readonly rewrite: (sql: string) => string;
+  private closed = false;
+
+  constructor({
+    connectionString,
+    schema = "corndogs",
+    poolSize = 10,
+  }: PostgresStoreOptions) {
+    this.schema = schema;
+    const escaped = pg.escapeIdentifier(schema);
+    // A function replacement, so `$` in a schema name is taken literally.
+    this.rewrite = (sql) => sql.replaceAll(SCHEMA_PLACEHOLDER, () => escaped);
+    this.sql = loadSql(SQL_DIR, SQL_NAMES, this.rewrite);
+    this.pool = new pg.Pool({
+      connectionString,
+      max: poolSize,
+      types: TYPES,
+      application_name: "corndogs",
+    });
+    // An idle client whose connection dies emits "error" on the pool; with
+    // no listener that would crash the process. The pool drops the client
+    // and the next query reports the failure, so nothing is lost here.
+    this.pool.on("error", () => {});
+  }
+
+  async migrate(): Promise<void> {
+    await this.transaction(async (client) => {
+      // The lock comes first: CREATE SCHEMA IF NOT EXISTS is not safe
+      // against a concurrent creation, and the lock does not need the
+      // schema. A process that waited here finds the work done.
+      await client.query(this.sql.migration_lock, [
+        migrationLockKey(this.schema),
+      ]);
+      const exists = await client.query(this.sql.schema_exists, [this.schema]);
+      if (exists.rowCount === 0) await client.query(this.sql.schema_create);
+      await client.query(this.sql.migrations_create);
+      await runMigrations(
+        MIGRATIONS,
+        {
+          execute: async (sql) => void (await client.query(sql)),
+          applied: async () =>
+            (
+              await client.query<{ name: string }>(this.sql.migrations_applied)
+            ).rows.map((row) => row.name),
+          record: async (name) =>
+            void (await client.query(this.sql.migration_record, [name])),
+        },
+        this.rewrite,
+      );
+    });
+  }
+
+  async submit(task: NewTask): Promise<Task> {
+    return liveTask(await this.insert(this.pool, task));
+  }
+
+  private async insert(db: Queryable, task: NewTask): Promise<Row> {
+    const result = await db.query<Row>(this.sql.task_insert, [
+      randomUUID(),
+      task.queue,
+      task.currentState,
+      task.autoTargetState,
+      task.timeout,
+      task.priority,
+      Buffer.from(task.payload),
+    ]);
+    return one(result.rows);
+  }
+
+  async claim(claim: Claim): Promise<Task[]> {
+    const result = await this.pool.query<Row>(this.sql.task_claim, [
+      claim.queue,
+      claim.currentState,
+      claim.limit,
+      claim.overrideCurrentState,
+      claim.overrideAutoTargetState,
+      claim.overrideTimeout,
+      claim.workerId,
+    ]);
+    return claimedTasks(result.rows);
+  }
+
+  async update(update: TaskUpdate): Promise<Task> {
+    const { guard } = update;
+    const row = TASK_ID.test(guard.uuid)
+      ? (
+          await this.pool.query<Row>(this.sql.task_update, [
+            ...guardParams(guard),
+            update.newState,
+            update.autoTargetState,
+            update.timeout,
+            update.priority,
+            update.payload !== undefined,
+            Buffer.from(update.payload ?? []),
+            update.keepInFlight,
+          ])
+        ).rows[0]
+      : undefined;
+    if (row === undefined) {
+      throw guardFailure(guard, await this.find(this.pool, guard.uuid), {
+        requireInFlight: update.keepInFlight,
+      });
+    }
+    return liveTask(row);
+  }
+
+  async complete(
+    guard: TaskGuard,
+    next: NewTask | undefined,
+  ): Promise<Completion> {
+    // Alone, the archive statement is its own transaction; with a next
+    // task both run in one, so a failed insert undoes the completion.
+    if (next === undefined) {
+      return {
+        task: await this.archive(this.pool, guard, COMPLETED_STATE),
+        next,
+      };
+    }
+    return this.transaction(async (client) => {
+      const task = await this.archive(client, guard, COMPLETED_STATE);
+      const created = await this.insert(client, next);
+      return { task, next: liveTask(created) };
+    });
+  }
+
+  async cancel(guard: TaskGuard): Promise<Task> {
+    return this.archive(this.pool, guard, CANCELED_STATE);
+  }
+
+  /** Moves a guarded task to the archive in one statement. */
+  private async archive(
+    db: Queryable,
+    guard: TaskGuard,
+    finalState: string,
+  ): Promise<Task> {
+    const row = TASK_ID.test(guard.uuid)
+      ? (
+          await db.query<Row>(this.sql.task_archive, [
+            ...guardParams(guard),
+            finalState,
+          ])
+        ).rows[0]
+      : undefined;
+    if (row === undefined) {
+      throw guardFailure(guard, await this.find(db, guard.uuid));
+    }
+    return archivedTask(row);
+  }
+
+  async get(uuid: string): Promise<Task | undefined> {
+    return (await this.find(this.pool, uuid))?.task;
+  }
+
+  private async find(
+    db: Queryable,
+    uuid: string,
+  ): Promise<FoundTask | undefined> {
+    // SQLite stores ids as text and finds only the exact (lower-case) id;
+    // `uuid` would reject other text, so such ids are simply not found.
+    if (!TASK_ID.test(uuid)) return undefined;
+    const live = (await db.query<Row>(this.sql.task_get, [uuid])).rows[0];
+    if (live !== undefined) return { task: liveTask(live), archived: false };
+    const done = (await db.query<Row>(this.sql.archived_task_get, [uuid]))
+      .rows[0];
+    if (done !== undefined) return { task: archivedTask(done), archived: true };
+    return undefined;
+  }
+
+  async expireLeases(
+    atTime: bigint,
+    queue: string | undefined,
+    limit: number,
+  ): Promise<TimedOutTask[]> {
+    const result = await this.pool.query<Row>(this.sql.task_expire, [
+      atTime,
+      queue ?? null,
+      limit,
+    ]);
+    return result.rows.map(timedOutTask);
+  }
+
+  async stateCounts(queue: string | undefined): Promise<StateCount[]> {
+    const result = await this.pool.query<StateCount>(
+      this.sql.task_count_by_state,
+      [queue ?? null],
+    );
+    return result.rows;
+  }
+
+  async schemaStatus(): Promise<SchemaStatus> {
+    const expected = expectedMigrations(MIGRATIONS);
+    let applied: number;
+    try {
+      const result = await this.pool.query<{ count: bigint }>(
+        this.sql.migrations_count,
+      );
+      applied = Number(result.rows[0]?.count ?? 0n);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === UNDEFINED_TABLE || code === INVALID_SCHEMA_NAME) {
+        return { current: false, applied: 0, expected };
+      }
+      throw error;
+    }
+    return { current: applied === expected, applied, expected };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  /**
+   * Runs `work` in one transaction on one pooled client: COMMIT when it
+   * returns, ROLLBACK when anything throws. A client whose ROLLBACK fails
+   * is destroyed rather than returned to the pool.
+   */
+  private async transaction<T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+  ): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollbackError) {
+        broken =
+          rollbackError instanceof Error
+            ? rollbackError
+            : new Error(String(rollbackError));
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+/** The guard's values, as the first four parameters of guarded statements. */
+function guardParams(guard: TaskGuard): string[] {
+  return [guard.uuid, guard.queue, guard.currentState, guard.claimToken];
+}
+
+/**
+ * The advisory-lock key for migrating `schema`: the first 8 bytes of a
+ * SHA-256, so every Corndogs version computes the same key for one schema.
+ */
+function migrationLockKey(schema: string): string {
+  return createHash("sha256")
+    .update(`corndogs:migrate:${schema}`)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
+}
+
+function one(rows: Row[]): Row {
+  const row = rows[0];
+  if (row === undefined) throw new Error("statement returned no row");
+  return row;
+}

@@ -1,0 +1,4 @@
+-- Creates the schema Corndogs lives in.
+-- Parameters: none
+-- Returns: nothing.
+CREATE SCHEMA IF NOT EXISTS {{schema}}

@@ -1,0 +1,35 @@
+-- Claims up to $3 waiting tasks of one queue and state, best first:
+-- swaps the states (or applies the overrides), marks them in flight,
+-- arms the deadline, records the worker and issues a new claim token.
+-- FOR UPDATE SKIP LOCKED makes concurrent claimers take different tasks
+-- without waiting on each other's locks.
+-- Parameters: $1 queue, $2 current_state, $3 limit,
+--   $4 override_current_state, $5 override_auto_target_state,
+--   $6 override_timeout (>0 lease, <0 none, 0 the task's own), $7 worker_id
+-- Returns: the claimed tasks (with seq), in no particular order.
+WITH picked AS (
+  SELECT seq FROM {{schema}}.tasks
+  WHERE queue = $1::text AND current_state = $2::text AND NOT in_flight
+  ORDER BY priority DESC, submit_time, seq
+  LIMIT $3::integer
+  FOR UPDATE SKIP LOCKED
+)
+UPDATE {{schema}}.tasks AS t SET
+  current_state = CASE WHEN $4::text <> ''
+    THEN $4::text ELSE t.auto_target_state END,
+  auto_target_state = CASE WHEN $5::text <> ''
+    THEN $5::text ELSE t.current_state END,
+  in_flight = true,
+  deadline = CASE
+    WHEN $6::bigint > 0 THEN {{schema}}.now_ns() + $6::bigint * 1000000000
+    WHEN $6::bigint < 0 OR t.timeout = 0 THEN NULL
+    ELSE {{schema}}.now_ns() + t.timeout * 1000000000
+  END,
+  claim_token = replace(gen_random_uuid()::text, '-', ''),
+  worker_id = $7::text,
+  claim_count = t.claim_count + 1,
+  claim_time = {{schema}}.now_ns(),
+  update_time = {{schema}}.now_ns()
+FROM picked
+WHERE t.seq = picked.seq
+RETURNING t.*

@@ -1,0 +1,144 @@
+/**
+ * Real Corndogs servers for tests: in-process on ephemeral ports, or as
+ * child processes running the `corndogs serve` command.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import type { ServeSettings } from "../../src/config/settings.js";
+import { createLogger } from "../../src/log.js";
+import { startServer, type RunningServer } from "../../src/server/serve.js";
+import {
+  createCorndogsClient,
+  type CorndogsClient,
+} from "../../src/client/client.js";
+import {
+  createTestDatabase,
+  type StoreKind,
+  type TestDatabase,
+} from "./databases.js";
+
+export const REPO_ROOT = new URL("../../", import.meta.url).pathname;
+
+/** Payload limit of test servers, small so over-limit cases stay cheap. */
+export const TEST_MAX_PAYLOAD = 64 * 1024;
+
+/** An in-process server with its own fresh database. */
+export interface TestServer {
+  server: RunningServer;
+  database: TestDatabase;
+  baseUrl: string;
+  opsUrl: string;
+  client(protocol?: "grpc" | "json"): CorndogsClient;
+  stop(): Promise<void>;
+}
+
+/** Settings for a test server on `databaseUrl`, with overrides. */
+export function testSettings(
+  databaseUrl: string,
+  overrides: Partial<ServeSettings> = {},
+): ServeSettings {
+  return {
+    databaseUrl,
+    listen: { host: "127.0.0.1", port: 0 },
+    httpListen: { host: "127.0.0.1", port: 0 },
+    maxPayloadBytes: TEST_MAX_PAYLOAD,
+    sweepIntervalMs: 100,
+    shutdownGraceMs: 2000,
+    logLevel: "silent",
+    ...overrides,
+  };
+}
+
+/** Starts a server on a fresh database of `kind`. */
+export async function startTestServer(
+  kind: StoreKind,
+  overrides: Partial<ServeSettings> = {},
+): Promise<TestServer> {
+  const database = await createTestDatabase(kind);
+  const settings = testSettings(database.url, overrides);
+  const server = await startServer(settings, createLogger(settings.logLevel));
+  const baseUrl = `http://127.0.0.1:${server.apiPort}`;
+  return {
+    server,
+    database,
+    baseUrl,
+    opsUrl: `http://127.0.0.1:${server.opsPort}`,
+    client: (protocol = "grpc") => createCorndogsClient({ baseUrl, protocol }),
+    async stop() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}
+
+/** A `corndogs serve` child process. */
+export interface ServerProcess {
+  child: ChildProcess;
+  apiPort: number;
+  opsPort: number;
+  baseUrl: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+}
+
+/**
+ * Runs `corndogs serve` from the sources with the given environment and
+ * waits until it logs that it is listening.
+ */
+export async function spawnServer(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/main.ts", "serve", ...args],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        CORNDOGS_LISTEN: "127.0.0.1:0",
+        CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  const listening = new Promise<{ api_port: number; ops_port: number }>(
+    (resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        for (const line of output.split("\n")) {
+          if (line.includes('"server: listening"')) {
+            resolve(JSON.parse(line) as { api_port: number; ops_port: number });
+          }
+        }
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.once("exit", (code) =>
+        reject(new Error(`server exited with ${code} before listening:\n${output}`)),
+      );
+    },
+  );
+  const ports = await listening;
+  return {
+    child,
+    apiPort: ports.api_port,
+    opsPort: ports.ops_port,
+    baseUrl: `http://127.0.0.1:${ports.api_port}`,
+    output: () => output,
+  };
+}
+
+/** Sends `signal` and resolves with the exit code. */
+export async function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = "SIGTERM",
+): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = once(child, "exit");
+  child.kill(signal);
+  const [code] = (await exited) as [number | null];
+  return code;
+}
