@@ -98,6 +98,8 @@ export async function spawnServer(
         ...process.env,
         CORNDOGS_LISTEN: "127.0.0.1:0",
         CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
+        // The "listening" line below is logged at info.
+        CORNDOGS_LOG_LEVEL: "info",
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -119,6 +121,10 @@ export async function spawnServer(
       child.once("exit", (code) =>
         reject(new Error(`server exited with ${code} before listening:\n${output}`)),
       );
+      setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`server did not listen within 30 s:\n${output}`));
+      }, 30_000).unref();
     },
   );
   const ports = await listening;

@@ -1,0 +1,68 @@
+/**
+ * `corndogs next <queue>`: claims the next waiting task (GetNextTask) and
+ * prints it with its payload; `--payload-only` writes just the payload.
+ */
+import { Option, type Command } from "commander";
+import * as pb from "../gen/corndogs/v1alpha1/corndogs_pb.js";
+import {
+  clientCommand,
+  clientFrom,
+  run,
+  type ClientFlags,
+} from "./client-command.js";
+import { overrideTimeoutOption } from "./parse.js";
+import { formatTask, printResponse } from "./print.js";
+
+interface NextFlags extends ClientFlags {
+  state?: string;
+  worker?: string;
+  overrideTimeout?: bigint;
+  overrideState?: string;
+  overrideTarget?: string;
+  payloadOnly?: boolean;
+}
+
+/** The message when no task is waiting (a normal answer, exit 0). */
+export const NO_TASK = "no task waiting";
+
+/** The `next` command. */
+export function nextCommand(): Command {
+  return clientCommand("next", "claim the next waiting task of a queue")
+    .argument("<queue>", "queue to claim from")
+    .option("--state <state>", "state to claim from (default: submitted)")
+    .option("--worker <id>", "who is claiming, recorded on the task")
+    .option(
+      "--override-timeout <seconds>",
+      "lease for this claim: -1 clears it, 0 keeps the task's own",
+      overrideTimeoutOption("--override-timeout"),
+    )
+    .option("--override-state <state>", "state to move the task into")
+    .option("--override-target <state>", "state a timeout returns it to")
+    .addOption(
+      new Option(
+        "--payload-only",
+        "write only the raw payload to stdout",
+      ).conflicts("json"),
+    )
+    .action((queue: string, flags: NextFlags) =>
+      run(async () => {
+        const response = await clientFrom(flags).getNextTask({
+          queue,
+          currentState: flags.state ?? "",
+          workerId: flags.worker ?? "",
+          overrideTimeout: flags.overrideTimeout ?? 0n,
+          overrideCurrentState: flags.overrideState ?? "",
+          overrideAutoTargetState: flags.overrideTarget ?? "",
+        });
+        const task = response.task;
+        if (flags.payloadOnly === true) {
+          if (task) process.stdout.write(task.payload);
+          else process.stderr.write(`${NO_TASK}\n`);
+          return;
+        }
+        printResponse(flags.json, pb.GetNextTaskResponseSchema, response, () =>
+          task ? formatTask(task) : NO_TASK,
+        );
+      }),
+    );
+}

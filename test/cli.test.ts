@@ -1,0 +1,219 @@
+/**
+ * The `corndogs` client commands, run as child processes against a real
+ * server started in-process on a temporary SQLite file.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { createLogger } from "../src/log.js";
+import { startServer, type RunningServer } from "../src/server/serve.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let server: RunningServer;
+let dir: string;
+
+/** Runs the CLI with `args`, feeding `input` to its stdin. */
+function cli(args: string[], input = ""): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/cli/main.ts", ...args],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          CORNDOGS_SERVER: `http://127.0.0.1:${server.apiPort}`,
+        },
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/** Runs the CLI with `--json` and parses its one JSON object. */
+async function cliJson(args: string[], input = ""): Promise<JsonObject> {
+  const result = await cli([...args, "--json"], input);
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as JsonObject;
+}
+
+type JsonObject = Record<string, Record<string, string | boolean> | string>;
+
+function taskOf(response: JsonObject, key = "task") {
+  const task = response[key];
+  assert.ok(task !== undefined && typeof task === "object", `no ${key}`);
+  return task;
+}
+
+function base64(text: string): string {
+  return Buffer.from(text, "utf8").toString("base64");
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "corndogs-cli-"));
+  server = await startServer(
+    {
+      databaseUrl: `sqlite:${join(dir, "cli.db")}`,
+      listen: { host: "127.0.0.1", port: 0 },
+      httpListen: { host: "127.0.0.1", port: 0 },
+      maxPayloadBytes: 1024 * 1024,
+      sweepIntervalMs: 1000,
+      shutdownGraceMs: 1000,
+      logLevel: "silent",
+    },
+    createLogger("silent"),
+  );
+});
+
+after(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+// Each test uses its own queues, so they may run at the same time.
+describe("corndogs CLI", { concurrency: true }, () => {
+  it("submits, claims, completes with a next task, and gets", async () => {
+    const submitted = await cli(["submit", "cli-a", "hello world"]);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    assert.match(submitted.stdout, /^queue\s+cli-a$/mu);
+    assert.match(submitted.stdout, /^state\s+submitted$/mu);
+    assert.match(submitted.stdout, /^payload\s+hello world$/mu);
+
+    const claimed = taskOf(await cliJson(["next", "cli-a", "--worker", "w1"]));
+    assert.equal(claimed["payload"], base64("hello world"));
+    assert.equal(claimed["currentState"], "submitted-working");
+    assert.equal(claimed["workerId"], "w1");
+    assert.equal(claimed["inFlight"], true);
+    const token = claimed["claimToken"];
+    const uuid = claimed["uuid"];
+    assert.ok(typeof token === "string" && /^[0-9a-f]{16,}$/u.test(token));
+    assert.ok(typeof uuid === "string");
+
+    const completed = await cliJson([
+      "complete",
+      uuid,
+      "cli-a",
+      "submitted-working",
+      "--claim-token",
+      token,
+      "--next-queue",
+      "cli-b",
+      "--next-payload",
+      "step 2",
+      "--next-priority",
+      "7",
+    ]);
+    assert.equal(taskOf(completed)["currentState"], "completed");
+    const next = taskOf(completed, "nextTask");
+    assert.equal(next["queue"], "cli-b");
+    assert.equal(next["currentState"], "submitted");
+    assert.equal(next["priority"], "7");
+    assert.equal(next["payload"], base64("step 2"));
+
+    const got = await cli(["get", uuid]);
+    assert.equal(got.code, 0, got.stderr);
+    assert.match(got.stdout, /^state\s+completed$/mu);
+    assert.match(got.stdout, /^claims\s+1$/mu);
+    assert.match(got.stdout, /^worker\s+w1$/mu);
+
+    const piped = await cli(["next", "cli-b", "--payload-only"]);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, "step 2");
+  });
+
+  it("takes a payload from stdin and shows binary as a size", async () => {
+    const bytes = "\u0000\u0001binary";
+    const submitted = taskOf(
+      await cliJson(["submit", "cli-stdin", "--stdin"], bytes),
+    );
+    assert.equal(submitted["payload"], base64(bytes));
+
+    const claimed = await cli(["next", "cli-stdin"]);
+    assert.equal(claimed.code, 0, claimed.stderr);
+    assert.match(claimed.stdout, /^payload\s+<8 bytes>$/mu);
+    assert.match(claimed.stdout, /^claim token\s+[0-9a-f]+$/mu);
+
+    const fromFile = taskOf(
+      await cliJson(["submit", "cli-stdin", "--payload-file", "-"], "abc"),
+    );
+    assert.equal(fromFile["payload"], base64("abc"));
+  });
+
+  it("answers an empty queue normally", async () => {
+    const text = await cli(["next", "cli-empty"]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stdout.trim(), "no task waiting");
+    const json = await cli(["next", "cli-empty", "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), {});
+  });
+
+  it("prints counts per queue and state, and for one queue", async () => {
+    for (const payload of ["1", "2"]) {
+      const result = await cli(["submit", "cli-count", payload]);
+      assert.equal(result.code, 0, result.stderr);
+    }
+    const all = await cli(["counts"]);
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stdout, /^QUEUE\s+STATE\s+COUNT$/mu);
+    assert.match(all.stdout, /^cli-count\s+submitted\s+2$/mu);
+
+    const one = await cliJson(["counts", "cli-count"]);
+    assert.equal(one["count"], "2");
+    assert.deepEqual(one["stateCounts"], { submitted: "2" });
+
+    const overJson = await cli(["counts", "cli-count", "--protocol", "json"]);
+    assert.equal(overJson.code, 0, overJson.stderr);
+    assert.match(overJson.stdout, /^submitted\s+2$/mu);
+  });
+
+  it("reports a failed guard as failed_precondition, exit 1", async () => {
+    const task = taskOf(await cliJson(["submit", "cli-guard", "x"]));
+    const uuid = task["uuid"];
+    assert.ok(typeof uuid === "string");
+    const result = await cli(["complete", uuid, "cli-guard", "wrong-state"]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /^corndogs: failed_precondition: /u);
+  });
+
+  it("rejects a bad option value, naming the option", async () => {
+    const result = await cli(["submit", "cli-bad", "--priority", "abc"]);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /--priority/u);
+    assert.match(result.stderr, /whole number/u);
+  });
+
+  it("moves timed-out tasks back on demand", async () => {
+    const submitted = await cli(["submit", "cli-lease", "--timeout", "60"]);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    const claimed = await cli(["next", "cli-lease"]);
+    assert.equal(claimed.code, 0, claimed.stderr);
+    const far = String(BigInt(Date.now() + 3_600_000) * 1_000_000n);
+    const moved = await cliJson([
+      "timeout",
+      "--queue",
+      "cli-lease",
+      "--at",
+      far,
+    ]);
+    assert.equal(moved["timedOut"], "1");
+  });
+});
