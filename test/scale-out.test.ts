@@ -26,7 +26,7 @@ describe("two server instances on one PostgreSQL", () => {
 
   before(async () => {
     database = await createTestDatabase("postgres");
-    const env = { CORNDOGS_DATABASE_URL: database.url, };
+    const env = { CORNDOGS_DATABASE_URL: database.url };
     // Started together, so both also race through the migrations.
     servers = await Promise.all([spawnServer(env), spawnServer(env)]);
   });

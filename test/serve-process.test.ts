@@ -1,0 +1,99 @@
+/**
+ * `corndogs serve` as an operator runs it: settings validated at start,
+ * and a graceful stop on SIGTERM that lets requests in flight finish.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import http from "node:http";
+import { after, before, describe, it } from "node:test";
+import { createTestDatabase, type TestDatabase } from "./support/databases.js";
+import { REPO_ROOT, spawnServer, stopProcess } from "./support/servers.js";
+
+/** Runs `corndogs serve` expecting it to refuse to start. */
+async function refusedStart(env: Record<string, string>, args: string[] = []) {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/main.ts", "serve", ...args],
+    { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: "pipe" },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, "exit")) as [number];
+  return { code, stderr };
+}
+
+describe("corndogs serve settings", () => {
+  const cases: [string, Record<string, string>, string[], RegExp][] = [
+    ["a listen address without a port", { CORNDOGS_LISTEN: "localhost" }, [], /CORNDOGS_LISTEN="localhost" is not valid: expected HOST:PORT/],
+    ["a payload limit that is not a number", { CORNDOGS_MAX_PAYLOAD_BYTES: "lots" }, [], /CORNDOGS_MAX_PAYLOAD_BYTES="lots" .* from 0 to 268435456/],
+    ["an unknown log level", { CORNDOGS_LOG_LEVEL: "loud" }, [], /CORNDOGS_LOG_LEVEL="loud" .* one of fatal, error/],
+    ["a database URL of an unknown kind", { CORNDOGS_DATABASE_URL: "mysql://x" }, [], /CORNDOGS_DATABASE_URL="mysql:\/\/x" .* sqlite:PATH/],
+    ["a sweep interval flag out of range", {}, ["--sweep-interval-ms", "5"], /--sweep-interval-ms="5" .* from 10 to 3600000/],
+  ];
+  for (const [name, env, args, message] of cases) {
+    it(`refuses ${name}, naming the setting`, async () => {
+      const { code, stderr } = await refusedStart(env, args);
+      assert.equal(code, 1);
+      assert.match(stderr, message);
+    });
+  }
+
+  it("lets a flag win over its environment variable", async () => {
+    const { code, stderr } = await refusedStart(
+      { CORNDOGS_LOG_LEVEL: "debug" },
+      ["--log-level", "loud"],
+    );
+    assert.equal(code, 1);
+    assert.match(stderr, /--log-level="loud"/);
+  });
+});
+
+describe("corndogs serve on SIGTERM", () => {
+  let database: TestDatabase;
+  before(async () => (database = await createTestDatabase("sqlite")));
+  after(() => database.drop());
+
+  it("finishes a request in flight, refuses new ones and exits 0", async () => {
+    const server = await spawnServer({ CORNDOGS_DATABASE_URL: database.url });
+    const body = JSON.stringify({ queue: "late", payload: "aGk=" });
+
+    // Start a request and send only half of its body.
+    const request = http.request({
+      host: "127.0.0.1",
+      port: server.apiPort,
+      method: "POST",
+      path: "/corndogs.v1alpha1.CorndogsService/SubmitTask",
+      headers: { "content-type": "application/json", "content-length": body.length },
+    });
+    const response = once(request, "response");
+    request.write(body.slice(0, 10));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const exit = once(server.child, "exit");
+    server.child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ready = await fetch(`http://127.0.0.1:${server.opsPort}/readyz`);
+    assert.equal(ready.status, 503, "not ready while draining");
+    await assert.rejects(
+      fetch(`http://127.0.0.1:${server.apiPort}/`),
+      "new connections are refused",
+    );
+
+    request.end(body.slice(10));
+    const [res] = (await response) as [http.IncomingMessage];
+    let text = "";
+    for await (const chunk of res) text += chunk;
+    assert.equal(res.statusCode, 200);
+    assert.equal(JSON.parse(text).task.queue, "late");
+
+    const [code] = (await exit) as [number];
+    assert.equal(code, 0);
+    assert.match(server.output(), /"server: stopped"/);
+  });
+
+  it("exits 0 on SIGINT when idle", async () => {
+    const server = await spawnServer({ CORNDOGS_DATABASE_URL: database.url });
+    assert.equal(await stopProcess(server.child, "SIGINT"), 0);
+  });
+});
