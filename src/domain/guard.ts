@@ -5,7 +5,7 @@
  * every store reports the same error for the same situation.
  */
 import { PreconditionError, TaskNotFoundError } from "./errors.js";
-import type { Task, TaskGuard } from "./task.js";
+import type { HeldTask, Task, TaskGuard } from "./task.js";
 
 /** A task as found after a guarded change matched nothing. */
 export interface FoundTask {
@@ -57,4 +57,14 @@ export function guardFailure(
     );
   }
   return new PreconditionError(id, `task ${id} changed concurrently; retry`);
+}
+
+/** Why a lease extension of `task` found nothing to extend. */
+export function leaseFailure(
+  task: HeldTask,
+  found: FoundTask | undefined,
+): Error {
+  // A lease is guarded by queue and claim token, not by state.
+  const guard = { ...task, currentState: found?.task.currentState ?? "" };
+  return guardFailure(guard, found, { requireInFlight: true });
 }

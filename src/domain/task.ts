@@ -57,7 +57,8 @@ export interface NewTask {
 
 /** A validated claim: which tasks to take and how to change them. */
 export interface Claim {
-  queue: string;
+  /** One or more queues; the best task across all of them comes first. */
+  queues: string[];
   currentState: string;
   /** Positive: lease for this claim; negative: no lease; 0: the task's own. */
   overrideTimeout: bigint;
@@ -110,4 +111,17 @@ export interface StateCount {
   queue: string;
   state: string;
   count: bigint;
+}
+
+/** A completion to run: the guard, and the next task to create if any. */
+export interface CompletionRequest {
+  guard: TaskGuard;
+  next: NewTask | undefined;
+}
+
+/** A task claimed and held under a claim token. */
+export interface HeldTask {
+  uuid: string;
+  queue: string;
+  claimToken: string;
 }

@@ -44,9 +44,13 @@ export interface SubmitInput {
   payload: Uint8Array;
 }
 
-/** Claim input, as a request carries it. */
+/** Most queues one claim may name. */
+export const MAX_CLAIM_QUEUES = 100;
+
+/** Claim input, as a request carries it: `queue` or `queues`. */
 export interface ClaimInput {
-  queue: string;
+  queue?: string;
+  queues?: string[];
   currentState: string;
   overrideTimeout: bigint;
   overrideCurrentState: string;
@@ -196,7 +200,7 @@ export function toClaim(input: ClaimInput): Claim {
   }
   const override = input.overrideTimeout;
   return {
-    queue: checkName("queue", input.queue),
+    queues: checkQueues(input),
     currentState:
       checkName("current_state", input.currentState, { optional: true }) ||
       DEFAULT_STATE,
@@ -218,6 +222,73 @@ export function toClaim(input: ClaimInput): Claim {
     limit,
   };
 }
+
+function checkQueues(input: ClaimInput): string[] {
+  if (input.queues === undefined || input.queues.length === 0) {
+    return [checkName("queue", input.queue ?? "")];
+  }
+  if (input.queues.length > MAX_CLAIM_QUEUES) {
+    throw new InvalidArgumentError(
+      "queues",
+      `queues names ${input.queues.length} queues; the limit is ` +
+        `${MAX_CLAIM_QUEUES}`,
+    );
+  }
+  const queues = input.queues.map((queue, i) =>
+    checkName(`queues[${i}]`, queue),
+  );
+  return [...new Set(queues)];
+}
+
+/** Validates a lease extension: id, queue, a claim token, a timeout. */
+export function toLeaseExtension(input: {
+  uuid: string;
+  queue: string;
+  claimToken: string;
+  timeout: bigint;
+}) {
+  const claimToken = checkClaimToken(input.claimToken);
+  if (claimToken === "") {
+    throw new InvalidArgumentError(
+      "claim_token",
+      "claim_token must not be empty: it names the claim to extend",
+    );
+  }
+  return {
+    uuid: checkUuid("uuid", input.uuid),
+    queue: checkName("queue", input.queue),
+    claimToken,
+    timeout: checkTimeout("timeout", input.timeout),
+  };
+}
+
+/** Checks the size of a batch request. */
+export function checkBatch<T>(field: string, items: T[], max: number): T[] {
+  if (items.length === 0 || items.length > max) {
+    throw new InvalidArgumentError(
+      field,
+      `${field} must hold 1 to ${max} entries, got ${items.length}`,
+    );
+  }
+  return items;
+}
+
+/** Checks a long-poll wait: 0 to {@link MAX_WAIT_MS} milliseconds. */
+export function checkWait(field: string, value: bigint): number {
+  if (value < 0n || value > BigInt(MAX_WAIT_MS)) {
+    throw new InvalidArgumentError(
+      field,
+      `${field} must be 0 to ${MAX_WAIT_MS} milliseconds, got ${value}`,
+    );
+  }
+  return Number(value);
+}
+
+/** Longest long-poll wait, in milliseconds. */
+export const MAX_WAIT_MS = 60_000;
+
+/** Most entries in one batch submit or complete. */
+export const MAX_BATCH = 1000;
 
 /** Validates the (uuid, queue, current_state, claim_token) guard. */
 export function toGuard(input: TaskGuard): TaskGuard {

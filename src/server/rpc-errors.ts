@@ -13,6 +13,31 @@ import {
 
 /** Maps any thrown value to the error a client should see. */
 export function toConnectError(err: unknown, log: Logger): ConnectError {
+  const known = toKnownError(err);
+  if (known !== undefined) return known;
+  // Errors raised by the RPC framework itself (bad encoding, size limits,
+  // aborted calls) are about the request and safe to show.
+  if (err instanceof ConnectError) return err;
+
+  log.error({ err }, "rpc: internal error");
+  return new ConnectError("internal error", Code.Internal);
+}
+
+/**
+ * A domain error as a status code name ("failed_precondition") and its
+ * message, for answers that report errors per entry of a batch.
+ */
+export function describeError(err: Error): {
+  code: string;
+  rawMessage: string;
+} {
+  const known = toKnownError(err);
+  if (known === undefined) throw err;
+  const name = Code[known.code].replace(/[A-Z]/gu, (c) => `_${c.toLowerCase()}`);
+  return { code: name.slice(1), rawMessage: known.rawMessage };
+}
+
+function toKnownError(err: unknown): ConnectError | undefined {
   if (err instanceof InvalidArgumentError) {
     return new ConnectError(err.message, Code.InvalidArgument);
   }
@@ -22,12 +47,7 @@ export function toConnectError(err: unknown, log: Logger): ConnectError {
   if (err instanceof PreconditionError) {
     return new ConnectError(err.message, Code.FailedPrecondition);
   }
-  // Errors raised by the RPC framework itself (bad encoding, size limits,
-  // aborted calls) are about the request and safe to show.
-  if (err instanceof ConnectError) return err;
-
-  log.error({ err }, "rpc: internal error");
-  return new ConnectError("internal error", Code.Internal);
+  return undefined;
 }
 
 /** An interceptor that applies {@link toConnectError} to every call. */

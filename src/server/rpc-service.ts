@@ -10,7 +10,12 @@ import {
   QueueAndStateCountsSchema,
   type QueueAndStateCounts,
 } from "../gen/corndogs/v1alpha1/corndogs_pb.js";
-import type { TaskService } from "../service/task-service.js";
+import { checkWait } from "../domain/validate.js";
+import type {
+  CompletionResult,
+  TaskService,
+} from "../service/task-service.js";
+import { describeError } from "./rpc-errors.js";
 import { fromSubmitRequest, toWireTask } from "./rpc-convert.js";
 
 /** Routes for connectNodeAdapter: the CorndogsService on `service`. */
@@ -31,8 +36,11 @@ function handlers(service: TaskService): ServiceImpl<typeof CorndogsService> {
       return { task: toWireTask(task) };
     },
 
-    async getNextTask(request) {
-      const [task] = await service.claim(request);
+    async getNextTask(request, context) {
+      const [task] = await service.claim(request, {
+        waitMs: checkWait("wait_ms", request.waitMs),
+        signal: context.signal,
+      });
       return { task: task && toWireTask(task) };
     },
 
@@ -58,6 +66,36 @@ function handlers(service: TaskService): ServiceImpl<typeof CorndogsService> {
     async cleanUpTimedOut(request) {
       const count = await service.expireLeases(request.atTime, request.queue);
       return { timedOut: BigInt(count) };
+    },
+
+    async submitTasks(request) {
+      const tasks = await service.submitMany(
+        request.tasks.map(fromSubmitRequest),
+      );
+      return { tasks: tasks.map(toWireTask) };
+    },
+
+    async getNextTasks(request, context) {
+      const tasks = await service.claim(
+        { ...request, limit: request.limit || 1 },
+        { waitMs: checkWait("wait_ms", request.waitMs), signal: context.signal },
+      );
+      return { tasks: tasks.map(toWireTask) };
+    },
+
+    async completeTasks(request) {
+      const results = await service.completeMany(
+        request.tasks.map((entry) => ({
+          guard: entry,
+          next: entry.nextTask && fromSubmitRequest(entry.nextTask),
+        })),
+      );
+      return { results: results.map(toCompleteResult) };
+    },
+
+    async extendLease(request) {
+      const task = await service.extendLease(request);
+      return { task: toWireTask(task) };
     },
 
     async getQueues() {
@@ -90,6 +128,17 @@ function handlers(service: TaskService): ServiceImpl<typeof CorndogsService> {
       const grouped = groupByQueue(await service.stateCounts());
       return { queueAndStateCounts: Object.fromEntries(grouped) };
     },
+  };
+}
+
+function toCompleteResult(result: CompletionResult) {
+  if (result instanceof Error) {
+    const { code, rawMessage } = describeError(result);
+    return { errorCode: code, errorMessage: rawMessage };
+  }
+  return {
+    task: toWireTask(result.task),
+    nextTask: result.next && toWireTask(result.next),
   };
 }
 

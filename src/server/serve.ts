@@ -44,6 +44,9 @@ export async function startServer(
   const metrics = new ServerMetrics();
   metrics.observe(service.events);
   const sweeper = new LeaseSweeper(service, settings.sweepIntervalMs, log);
+  const stopListening = await store.listenForWaiting?.((queue, state, n) =>
+    service.waiters.wake(queue, state, n),
+  );
 
   const api = new ApiListener(
     connectNodeAdapter({
@@ -72,8 +75,10 @@ export async function startServer(
     service,
     async close() {
       ops.markShuttingDown();
+      service.stopWaiting();
       await api.close(settings.shutdownGraceMs);
       await sweeper.stop();
+      await stopListening?.();
       await ops.close();
       await store.close();
       log.info("server: stopped");

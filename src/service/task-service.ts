@@ -5,16 +5,20 @@
  */
 import { TaskNotFoundError } from "../domain/errors.js";
 import type {
+  Claim,
   StateCount,
   Task,
   TaskGuard,
   TimedOutTask,
 } from "../domain/task.js";
 import {
+  MAX_BATCH,
+  checkBatch,
   checkName,
   checkTime,
   checkUuid,
   toClaim,
+  toLeaseExtension,
   toGuard,
   toNewTask,
   toUpdate,
@@ -23,36 +27,131 @@ import {
   type SubmitInput,
   type UpdateInput,
 } from "../domain/validate.js";
+import type { CompletionRequest } from "../domain/task.js";
 import type { Completion, TaskStore } from "../store/store.js";
+import { ClaimWaiters } from "./claim-waiters.js";
 import { TaskEvents } from "./task-events.js";
 
 /** How many expired leases one sweep statement handles at most. */
 export const SWEEP_BATCH = 500;
 
+/**
+ * How often a long-poll claim looks again on its own, in milliseconds:
+ * the bound on pickup latency when no wake-up reaches it (SQLite shared
+ * by several processes, PostgreSQL behind PgBouncer without LISTEN).
+ */
+export const POLL_INTERVAL_MS = 500;
+
+/** Options of a claim. */
+export interface ClaimOptions {
+  /** Wait up to this long for a task when none is waiting (long poll). */
+  waitMs?: number;
+  /** Aborts a waiting claim (the client went away). */
+  signal?: AbortSignal;
+}
+
+/** The outcome of one entry of a batch completion. */
+export type CompletionResult = Completion | Error;
+
 export class TaskService {
+  /** Long-poll claims waiting in this instance. */
+  readonly waiters = new ClaimWaiters();
+  private readonly closing = new AbortController();
+
   constructor(
     readonly store: TaskStore,
     readonly limits: Limits,
     readonly events: TaskEvents = new TaskEvents(),
-  ) {}
+  ) {
+    // Whatever leaves a task waiting wakes a claim waiting for it here;
+    // other instances learn of it from the store's notifications.
+    events.on("submitted", (e) => this.waiters.wake(e.queue, e.state));
+    events.on("timedOut", (e) => this.waiters.wake(e.queue, e.state));
+  }
 
   /** Creates a task (SPEC §2 Submit). */
   async submit(input: SubmitInput): Promise<Task> {
     const task = await this.store.submit(toNewTask(input, this.limits));
-    this.events.emit("submitted", { queue: task.queue, state: task.currentState });
+    this.emitSubmitted([task]);
     return task;
   }
 
-  /** Claims up to `limit` tasks (1 by default); none is a normal answer. */
-  async claim(input: ClaimInput): Promise<Task[]> {
+  /** Creates tasks in one transaction, all or none, in request order. */
+  async submitMany(inputs: SubmitInput[]): Promise<Task[]> {
+    checkBatch("tasks", inputs, MAX_BATCH);
+    const tasks = inputs.map((input, i) =>
+      toNewTask(input, this.limits, `tasks[${i}].`),
+    );
+    const created = await this.store.submitMany(tasks);
+    this.emitSubmitted(created);
+    return created;
+  }
+
+  private emitSubmitted(tasks: Task[]) {
+    for (const task of tasks) {
+      this.events.emit("submitted", {
+        queue: task.queue,
+        state: task.currentState,
+      });
+    }
+  }
+
+  /**
+   * Claims up to `limit` tasks (1 by default) from one queue or the best
+   * across several. None is a normal answer, after waiting up to
+   * `waitMs` for one to arrive. A claim whose caller went away (`signal`)
+   * takes nothing: tasks claimed as it left are handed back.
+   */
+  async claim(input: ClaimInput, options: ClaimOptions = {}): Promise<Task[]> {
     const claim = toClaim(input);
-    const tasks = await this.store.claim(claim);
+    const { waitMs = 0 } = options;
+    const until = Date.now() + waitMs;
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, this.closing.signal])
+      : this.closing.signal;
+
+    for (;;) {
+      const ticket = this.waiters.enter(claim.queues, claim.currentState);
+      try {
+        if (signal?.aborted) return [];
+        const tasks = await this.store.claim(claim);
+        if (tasks.length > 0) return await this.deliver(claim, tasks, signal);
+
+        const left = until - Date.now();
+        if (left <= 0) return [];
+        await ticket.wait(Math.min(left, POLL_INTERVAL_MS), signal);
+      } finally {
+        ticket.leave();
+      }
+    }
+  }
+
+  /** Ends every waiting claim with an empty answer (server shutdown). */
+  stopWaiting(): void {
+    this.closing.abort();
+  }
+
+  /** Hands claimed tasks to a caller still there, or back to the queue. */
+  private async deliver(claim: Claim, tasks: Task[], signal?: AbortSignal) {
+    if (signal?.aborted) {
+      await this.store.release(tasks);
+      for (const task of tasks) {
+        this.waiters.wake(task.queue, claim.currentState);
+      }
+      return [];
+    }
     for (const task of tasks) {
       this.events.emit("claimed", {
         queue: task.queue,
         fromState: claim.currentState,
         workerId: claim.workerId,
       });
+    }
+    // A full batch suggests more are waiting: pass the wake-up on.
+    if (tasks.length === claim.limit) {
+      for (const queue of claim.queues) {
+        this.waiters.wake(queue, claim.currentState);
+      }
     }
     return tasks;
   }
@@ -61,6 +160,7 @@ export class TaskService {
   async update(input: UpdateInput): Promise<Task> {
     const update = toUpdate(input, this.limits);
     const task = await this.store.update(update);
+    if (!task.inFlight) this.waiters.wake(task.queue, task.currentState);
     this.events.emit("updated", {
       queue: task.queue,
       fromState: update.guard.currentState,
@@ -78,6 +178,44 @@ export class TaskService {
     guardInput: TaskGuard,
     nextInput: SubmitInput | undefined,
   ): Promise<Completion> {
+    const { guard, next } = this.toCompletion(guardInput, nextInput);
+    const done = await this.store.complete(guard, next);
+    this.emitCompleted(guard, done);
+    return done;
+  }
+
+  /**
+   * Runs many completions; each one (with its next task) happens wholly or
+   * not at all and gets its own result. An entry with bad input fails
+   * alone, before anything is written.
+   */
+  async completeMany(
+    inputs: { guard: TaskGuard; next: SubmitInput | undefined }[],
+  ): Promise<CompletionResult[]> {
+    checkBatch("tasks", inputs, MAX_BATCH);
+    const results: CompletionResult[] = new Array(inputs.length);
+    const valid: { i: number; request: CompletionRequest }[] = [];
+    inputs.forEach((input, i) => {
+      try {
+        valid.push({ i, request: this.toCompletion(input.guard, input.next) });
+      } catch (err) {
+        results[i] = err as Error;
+      }
+    });
+
+    const done = await this.store.completeMany(valid.map((v) => v.request));
+    done.forEach((result, k) => {
+      const { i, request } = valid[k]!;
+      results[i] = result;
+      if (!(result instanceof Error)) this.emitCompleted(request.guard, result);
+    });
+    return results;
+  }
+
+  private toCompletion(
+    guardInput: TaskGuard,
+    nextInput: SubmitInput | undefined,
+  ): CompletionRequest {
     const guard = toGuard(guardInput);
     const next =
       nextInput &&
@@ -86,20 +224,30 @@ export class TaskService {
         this.limits,
         "next_task.",
       );
-    const done = await this.store.complete(guard, next);
+    return { guard, next };
+  }
 
+  private emitCompleted(guard: TaskGuard, done: Completion) {
     this.events.emit("completed", {
       queue: done.task.queue,
       fromState: guard.currentState,
       workDuration: done.task.workDuration,
     });
-    if (done.next) {
-      this.events.emit("submitted", {
-        queue: done.next.queue,
-        state: done.next.currentState,
-      });
-    }
-    return done;
+    if (done.next) this.emitSubmitted([done.next]);
+  }
+
+  /**
+   * Re-arms the lease of a task held under `claimToken` (a heartbeat):
+   * `timeout` seconds from now, or the task's own timeout when 0.
+   */
+  async extendLease(input: {
+    uuid: string;
+    queue: string;
+    claimToken: string;
+    timeout: bigint;
+  }): Promise<Task> {
+    const { timeout, ...task } = toLeaseExtension(input);
+    return this.store.extendLease(task, timeout);
   }
 
   /** Cancels a task (SPEC §2 Cancel). */

@@ -74,18 +74,23 @@ export function timedOutTask(row: Row): TimedOutTask {
 }
 
 /**
- * Claimed rows as tasks in claim order (priority, then submit time, then
- * insertion order), since UPDATE … RETURNING gives no order.
+ * Rows sorted into claim order: priority, then submit time, then
+ * insertion order (seq).
+ */
+export function claimedOrder(rows: Row[]): Row[] {
+  return [...rows].sort((a, b) => {
+    const [pa, pb] = [int(a.priority), int(b.priority)];
+    if (pa !== pb) return pa > pb ? -1 : 1;
+    const [ta, tb] = [int(a.submit_time), int(b.submit_time)];
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return int(a.seq) < int(b.seq) ? -1 : 1;
+  });
+}
+
+/**
+ * Claimed rows as tasks in claim order, since UPDATE … RETURNING gives no
+ * order.
  */
 export function claimedTasks(rows: Row[]): Task[] {
-  const key = (row: Row) => [int(row.priority), int(row.submit_time)];
-  return [...rows]
-    .sort((a, b) => {
-      const [pa = 0n, ta = 0n] = key(a);
-      const [pb = 0n, tb = 0n] = key(b);
-      if (pa !== pb) return pa > pb ? -1 : 1;
-      if (ta !== tb) return ta < tb ? -1 : 1;
-      return int(a.seq) < int(b.seq) ? -1 : 1;
-    })
-    .map(liveTask);
+  return claimedOrder(rows).map(liveTask);
 }

@@ -6,6 +6,8 @@
  */
 import type {
   Claim,
+  CompletionRequest,
+  HeldTask,
   NewTask,
   StateCount,
   Task,
@@ -39,11 +41,27 @@ export interface TaskStore {
   /** Creates one waiting task. */
   submit(task: NewTask): Promise<Task>;
 
+  /** Creates waiting tasks in one transaction, in order: all or none. */
+  submitMany(tasks: NewTask[]): Promise<Task[]>;
+
   /**
-   * Claims up to `claim.limit` waiting tasks of one queue and state in one
-   * atomic statement (see SPEC §2), best first; none is a normal result.
+   * Claims up to `claim.limit` waiting tasks in one state across
+   * `claim.queues`, atomically (see SPEC §2), best first; none is a
+   * normal result.
    */
   claim(claim: Claim): Promise<Task[]>;
+
+  /**
+   * Hands back tasks claimed for a caller who left before receiving them,
+   * as if the claim had not happened; tasks no longer held are skipped.
+   */
+  release(tasks: HeldTask[]): Promise<void>;
+
+  /**
+   * Re-arms the lease of a task held under `task.claimToken`: `timeout`
+   * seconds from now, or the task's own timeout when 0.
+   */
+  extendLease(task: HeldTask, timeout: bigint): Promise<Task>;
 
   /** Applies a guarded update; throws the guard's error if it fails. */
   update(update: TaskUpdate): Promise<Task>;
@@ -53,6 +71,13 @@ export interface TaskStore {
    * transaction; throws the guard's error and changes nothing on failure.
    */
   complete(guard: TaskGuard, next: NewTask | undefined): Promise<Completion>;
+
+  /**
+   * Runs many completions: each one (with its next task) happens wholly
+   * or not at all, and gets its own result, a completion or the error
+   * that explains why its guard did not match.
+   */
+  completeMany(requests: CompletionRequest[]): Promise<(Completion | Error)[]>;
 
   /** Archives a task as `canceled`; guarded like complete. */
   cancel(guard: TaskGuard): Promise<Task>;
@@ -69,6 +94,15 @@ export interface TaskStore {
     queue: string | undefined,
     limit: number,
   ): Promise<TimedOutTask[]>;
+
+  /**
+   * Calls `onWaiting` when tasks start waiting, including those made
+   * waiting by other instances; a store without notifications omits it.
+   * Returns how to stop listening.
+   */
+  listenForWaiting?(
+    onWaiting: (queue: string, state: string, count: number) => void,
+  ): Promise<() => Promise<void>>;
 
   /** Live tasks per queue and state. */
   stateCounts(queue: string | undefined): Promise<StateCount[]>;

@@ -7,16 +7,24 @@
  * (`<schema>.now_ns()`).
  *
  * Nothing depends on session state: every name is schema-qualified, no
- * search_path, no named prepared statements, no LISTEN, so the store works
- * behind PgBouncer in transaction mode.
+ * search_path, no named prepared statements, so the store works behind
+ * PgBouncer in transaction mode. Only the optional LISTEN for long-poll
+ * wake-ups needs a session; it uses its own connection, and claims fall
+ * back to polling without it.
  */
 import { createHash, randomUUID } from "node:crypto";
 import pg from "pg";
-import { guardFailure, type FoundTask } from "../../domain/guard.js";
+import {
+  guardFailure,
+  leaseFailure,
+  type FoundTask,
+} from "../../domain/guard.js";
 import {
   CANCELED_STATE,
   COMPLETED_STATE,
   type Claim,
+  type CompletionRequest,
+  type HeldTask,
   type NewTask,
   type StateCount,
   type Task,
@@ -27,13 +35,20 @@ import {
 import { expectedMigrations, migrate as runMigrations } from "../migrations.js";
 import { archivedTask, claimedTasks, liveTask, timedOutTask } from "../rows.js";
 import { loadSql } from "../sql-files.js";
+import {
+  WaitingNotifications,
+  type WaitingListener,
+} from "./waiting-listener.js";
 import type { Completion, SchemaStatus, TaskStore } from "../store.js";
 
 const MIGRATIONS = new URL("./migrations/", import.meta.url);
 const SQL_DIR = new URL("./sql/", import.meta.url);
 const SQL_NAMES = [
   "task_insert",
+  "task_insert_many",
   "task_claim",
+  "task_release",
+  "task_extend_lease",
   "task_update",
   "task_archive",
   "task_get",
@@ -88,6 +103,7 @@ export class PostgresStore implements TaskStore {
   readonly kind = "postgres";
   private readonly pool: pg.Pool;
   private readonly schema: string;
+  private readonly connectionString: string;
   private readonly sql: Record<(typeof SQL_NAMES)[number], string>;
   private readonly rewrite: (sql: string) => string;
   private closed = false;
@@ -98,6 +114,7 @@ export class PostgresStore implements TaskStore {
     poolSize = 10,
   }: PostgresStoreOptions) {
     this.schema = schema;
+    this.connectionString = connectionString;
     const escaped = pg.escapeIdentifier(schema);
     // A function replacement, so `$` in a schema name is taken literally.
     this.rewrite = (sql) => sql.replaceAll(SCHEMA_PLACEHOLDER, () => escaped);
@@ -158,9 +175,34 @@ export class PostgresStore implements TaskStore {
     return one(result.rows);
   }
 
+  async submitMany(tasks: NewTask[]): Promise<Task[]> {
+    return (await this.insertMany(this.pool, tasks)).map(liveTask);
+  }
+
+  /** Inserts tasks in one statement; returns their rows in input order. */
+  private async insertMany(db: Queryable, tasks: NewTask[]): Promise<Row[]> {
+    if (tasks.length === 0) return [];
+    const uuids = tasks.map(() => randomUUID());
+    const result = await db.query<Row>(this.sql.task_insert_many, [
+      uuids,
+      tasks.map((t) => t.queue),
+      tasks.map((t) => t.currentState),
+      tasks.map((t) => t.autoTargetState),
+      tasks.map((t) => t.timeout),
+      tasks.map((t) => t.priority),
+      tasks.map((t) => Buffer.from(t.payload)),
+    ]);
+    const byUuid = new Map(result.rows.map((row) => [String(row.uuid), row]));
+    return uuids.map((uuid) => {
+      const row = byUuid.get(uuid);
+      if (row === undefined) throw new Error("insert lost a task");
+      return row;
+    });
+  }
+
   async claim(claim: Claim): Promise<Task[]> {
     const result = await this.pool.query<Row>(this.sql.task_claim, [
-      claim.queue,
+      claim.queues,
       claim.currentState,
       claim.limit,
       claim.overrideCurrentState,
@@ -199,19 +241,41 @@ export class PostgresStore implements TaskStore {
     guard: TaskGuard,
     next: NewTask | undefined,
   ): Promise<Completion> {
-    // Alone, the archive statement is its own transaction; with a next
-    // task both run in one, so a failed insert undoes the completion.
-    if (next === undefined) {
-      return {
-        task: await this.archive(this.pool, guard, COMPLETED_STATE),
-        next,
-      };
-    }
-    return this.transaction(async (client) => {
-      const task = await this.archive(client, guard, COMPLETED_STATE);
-      const created = await this.insert(client, next);
-      return { task, next: liveTask(created) };
-    });
+    const [result] = await this.completeMany([{ guard, next }]);
+    if (result === undefined || result instanceof Error) throw result;
+    return result;
+  }
+
+  async completeMany(
+    requests: CompletionRequest[],
+  ): Promise<(Completion | Error)[]> {
+    const run = async (db: Queryable) => {
+      const guards = requests.map((request) => request.guard);
+      const archived = await this.archiveMany(db, guards, COMPLETED_STATE);
+      const done = requests.flatMap((request, i) =>
+        archived[i] && request.next ? [{ i, next: request.next }] : [],
+      );
+      const created = await this.insertMany(
+        db,
+        done.map((entry) => entry.next),
+      );
+      const nextOf = new Map(done.map((entry, k) => [entry.i, created[k]]));
+
+      return Promise.all(
+        requests.map(async ({ guard }, i) => {
+          const row = archived[i];
+          if (row === undefined) {
+            return guardFailure(guard, await this.find(db, guard.uuid));
+          }
+          const next = nextOf.get(i);
+          return { task: archivedTask(row), next: next && liveTask(next) };
+        }),
+      );
+    };
+    // Without next tasks the archive is one statement, its own transaction.
+    return requests.some((request) => request.next)
+      ? this.transaction(run)
+      : run(this.pool);
   }
 
   async cancel(guard: TaskGuard): Promise<Task> {
@@ -224,18 +288,63 @@ export class PostgresStore implements TaskStore {
     guard: TaskGuard,
     finalState: string,
   ): Promise<Task> {
-    const row = TASK_ID.test(guard.uuid)
-      ? (
-          await db.query<Row>(this.sql.task_archive, [
-            ...guardParams(guard),
-            finalState,
-          ])
-        ).rows[0]
-      : undefined;
+    const [row] = await this.archiveMany(db, [guard], finalState);
     if (row === undefined) {
       throw guardFailure(guard, await this.find(db, guard.uuid));
     }
     return archivedTask(row);
+  }
+
+  /**
+   * Archives guarded tasks in one statement; the result holds each
+   * guard's archived row, or undefined where the guard did not match
+   * (including a repeat of an id already archived by this call).
+   */
+  private async archiveMany(
+    db: Queryable,
+    guards: TaskGuard[],
+    finalState: string,
+  ): Promise<(Row | undefined)[]> {
+    const valid = guards.filter((guard) => TASK_ID.test(guard.uuid));
+    if (valid.length === 0) return guards.map(() => undefined);
+    const result = await db.query<Row>(this.sql.task_archive, [
+      valid.map((g) => g.uuid),
+      valid.map((g) => g.queue),
+      valid.map((g) => g.currentState),
+      valid.map((g) => g.claimToken),
+      finalState,
+    ]);
+    const byUuid = new Map(result.rows.map((row) => [String(row.uuid), row]));
+    return guards.map((guard) => {
+      const row = byUuid.get(guard.uuid);
+      byUuid.delete(guard.uuid);
+      return row;
+    });
+  }
+
+  async release(tasks: HeldTask[]): Promise<void> {
+    if (tasks.length === 0) return;
+    await this.pool.query(this.sql.task_release, [
+      tasks.map((t) => t.uuid),
+      tasks.map((t) => t.claimToken),
+    ]);
+  }
+
+  async extendLease(task: HeldTask, timeout: bigint): Promise<Task> {
+    const row = TASK_ID.test(task.uuid)
+      ? (
+          await this.pool.query<Row>(this.sql.task_extend_lease, [
+            task.uuid,
+            task.queue,
+            task.claimToken,
+            timeout,
+          ])
+        ).rows[0]
+      : undefined;
+    if (row === undefined) {
+      throw leaseFailure(task, await this.find(this.pool, task.uuid));
+    }
+    return liveTask(row);
   }
 
   async get(uuid: string): Promise<Task | undefined> {
@@ -268,6 +377,18 @@ export class PostgresStore implements TaskStore {
       limit,
     ]);
     return result.rows.map(timedOutTask);
+  }
+
+  async listenForWaiting(
+    onWaiting: WaitingListener,
+  ): Promise<() => Promise<void>> {
+    const listener = new WaitingNotifications(
+      this.connectionString,
+      `${this.schema}.waiting`,
+      onWaiting,
+    );
+    await listener.start();
+    return () => listener.close();
   }
 
   async stateCounts(queue: string | undefined): Promise<StateCount[]> {

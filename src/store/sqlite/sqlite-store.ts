@@ -6,11 +6,17 @@
  */
 import { randomUUID } from "node:crypto";
 import Database, { type Statement } from "better-sqlite3";
-import { guardFailure, type FoundTask } from "../../domain/guard.js";
+import {
+  guardFailure,
+  leaseFailure,
+  type FoundTask,
+} from "../../domain/guard.js";
 import {
   CANCELED_STATE,
   COMPLETED_STATE,
   type Claim,
+  type CompletionRequest,
+  type HeldTask,
   type NewTask,
   type StateCount,
   type Task,
@@ -21,6 +27,7 @@ import {
 import { expectedMigrations, migrate } from "../migrations.js";
 import {
   archivedTask,
+  claimedOrder,
   claimedTasks,
   liveTask,
   timedOutTask,
@@ -31,7 +38,10 @@ import type { Completion, SchemaStatus, TaskStore } from "../store.js";
 const MIGRATIONS = new URL("./migrations/", import.meta.url);
 const SQL = loadSql(new URL("./sql/", import.meta.url), [
   "task_insert",
+  "task_claim_candidates",
   "task_claim",
+  "task_release",
+  "task_extend_lease",
   "task_update",
   "task_delete",
   "task_get",
@@ -119,17 +129,57 @@ export class SqliteStore implements TaskStore {
     }) as Row;
   }
 
+  async submitMany(tasks: NewTask[]): Promise<Task[]> {
+    return this.db.transaction(() =>
+      tasks.map((task) => liveTask(this.insert(task))),
+    )();
+  }
+
   async claim(claim: Claim): Promise<Task[]> {
-    const rows = this.sql.task_claim.all({
-      queue: claim.queue,
-      current_state: claim.currentState,
-      limit: claim.limit,
-      override_current_state: claim.overrideCurrentState,
-      override_auto_target_state: claim.overrideAutoTargetState,
-      override_timeout: claim.overrideTimeout,
-      worker_id: claim.workerId,
-    }) as Row[];
-    return claimedTasks(rows);
+    return this.db.transaction(() => {
+      // Each queue's best tasks come from its own walk of the waiting
+      // index; the best of them across queues are claimed.
+      const candidates = claim.queues.flatMap(
+        (queue) =>
+          this.sql.task_claim_candidates.all({
+            queue,
+            current_state: claim.currentState,
+            limit: claim.limit,
+          }) as Row[],
+      );
+      const picked = claimedOrder(candidates).slice(0, claim.limit);
+      if (picked.length === 0) return [];
+      const rows = this.sql.task_claim.all({
+        seqs: JSON.stringify(picked.map((row) => String(row.seq))),
+        override_current_state: claim.overrideCurrentState,
+        override_auto_target_state: claim.overrideAutoTargetState,
+        override_timeout: claim.overrideTimeout,
+        worker_id: claim.workerId,
+      }) as Row[];
+      return claimedTasks(rows);
+    })();
+  }
+
+  async release(tasks: HeldTask[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const task of tasks) {
+        this.sql.task_release.run({
+          uuid: task.uuid,
+          claim_token: task.claimToken,
+        });
+      }
+    })();
+  }
+
+  async extendLease(task: HeldTask, timeout: bigint): Promise<Task> {
+    const row = this.sql.task_extend_lease.get({
+      uuid: task.uuid,
+      queue: task.queue,
+      claim_token: task.claimToken,
+      timeout,
+    }) as Row | undefined;
+    if (row === undefined) throw leaseFailure(task, this.find(task.uuid));
+    return liveTask(row);
   }
 
   async update(update: TaskUpdate): Promise<Task> {
@@ -155,11 +205,29 @@ export class SqliteStore implements TaskStore {
     guard: TaskGuard,
     next: NewTask | undefined,
   ): Promise<Completion> {
-    return this.db.transaction(() => {
-      const task = this.archive(guard, COMPLETED_STATE);
-      const created = next === undefined ? undefined : this.insert(next);
-      return { task, next: created && liveTask(created) };
-    })();
+    const [result] = await this.completeMany([{ guard, next }]);
+    if (result === undefined || result instanceof Error) throw result;
+    return result;
+  }
+
+  async completeMany(
+    requests: CompletionRequest[],
+  ): Promise<(Completion | Error)[]> {
+    // One transaction for all; a failed guard is an answer for its task,
+    // not a reason to undo the others.
+    return this.db.transaction(() =>
+      requests.map(({ guard, next }) => {
+        const removed = this.sql.task_delete.get(guardParams(guard)) as
+          | Row
+          | undefined;
+        if (removed === undefined) {
+          return guardFailure(guard, this.find(guard.uuid));
+        }
+        const task = this.archiveRow(removed, COMPLETED_STATE);
+        const created = next === undefined ? undefined : this.insert(next);
+        return { task, next: created && liveTask(created) };
+      }),
+    )();
   }
 
   async cancel(guard: TaskGuard): Promise<Task> {
@@ -174,6 +242,11 @@ export class SqliteStore implements TaskStore {
     if (removed === undefined) {
       throw guardFailure(guard, this.find(guard.uuid));
     }
+    return this.archiveRow(removed, finalState);
+  }
+
+  /** Archives a row just removed from the live table. */
+  private archiveRow(removed: Row, finalState: string): Task {
     const row = this.sql.archived_task_insert.get({
       uuid: removed.uuid,
       queue: removed.queue,

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file corndogs/v1alpha1/corndogs.proto.
  */
 export const file_corndogs_v1alpha1_corndogs: GenFile = /*@__PURE__*/
-  fileDesc("CiBjb3JuZG9ncy92MWFscGhhMS9jb3JuZG9ncy5wcm90bxIRY29ybmRvZ3MudjFhbHBoYTEi1wIKBFRhc2sSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRIVCg1jdXJyZW50X3N0YXRlGAMgASgJEhkKEWF1dG9fdGFyZ2V0X3N0YXRlGAQgASgJEhMKC3N1Ym1pdF90aW1lGAUgASgDEhMKC3VwZGF0ZV90aW1lGAYgASgDEg8KB3RpbWVvdXQYByABKAMSDwoHcGF5bG9hZBgIIAEoDBIQCghwcmlvcml0eRgJIAEoAxITCgtjbGFpbV90b2tlbhgKIAEoCRIRCglpbl9mbGlnaHQYCyABKAgSEAoIZGVhZGxpbmUYDCABKAMSEQoJd29ya2VyX2lkGA0gASgJEhMKC2NsYWltX2NvdW50GA4gASgDEhIKCmNsYWltX3RpbWUYDyABKAMSFQoNY29tcGxldGVfdGltZRgQIAEoAxIVCg13b3JrX2R1cmF0aW9uGBEgASgDIogBChFTdWJtaXRUYXNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIVCg1jdXJyZW50X3N0YXRlGAIgASgJEhkKEWF1dG9fdGFyZ2V0X3N0YXRlGAMgASgJEg8KB3RpbWVvdXQYBCABKAMSDwoHcGF5bG9hZBgFIAEoDBIQCghwcmlvcml0eRgGIAEoAyI7ChJTdWJtaXRUYXNrUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2siNgoXR2V0VGFza1N0YXRlQnlJRFJlcXVlc3QSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCSJBChhHZXRUYXNrU3RhdGVCeUlEUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2siqwEKEkdldE5leHRUYXNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIVCg1jdXJyZW50X3N0YXRlGAIgASgJEhgKEG92ZXJyaWRlX3RpbWVvdXQYAyABKAMSHgoWb3ZlcnJpZGVfY3VycmVudF9zdGF0ZRgEIAEoCRIiChpvdmVycmlkZV9hdXRvX3RhcmdldF9zdGF0ZRgFIAEoCRIRCgl3b3JrZXJfaWQYBiABKAkiPAoTR2V0TmV4dFRhc2tSZXNwb25zZRIlCgR0YXNrGAEgASgLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzayLnAQoRVXBkYXRlVGFza1JlcXVlc3QSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRIVCg1jdXJyZW50X3N0YXRlGAMgASgJEhkKEWF1dG9fdGFyZ2V0X3N0YXRlGAQgASgJEg8KB3RpbWVvdXQYBSABKAMSEQoJbmV3X3N0YXRlGAYgASgJEhQKB3BheWxvYWQYByABKAxIAIgBARIQCghwcmlvcml0eRgIIAEoAxITCgtjbGFpbV90b2tlbhgJIAEoCRIWCg5rZWVwX2luX2ZsaWdodBgKIAEoCEIKCghfcGF5bG9hZCI7ChJVcGRhdGVUYXNrUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2silwEKE0NvbXBsZXRlVGFza1JlcXVlc3QSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRIVCg1jdXJyZW50X3N0YXRlGAMgASgJEjcKCW5leHRfdGFzaxgEIAEoCzIkLmNvcm5kb2dzLnYxYWxwaGExLlN1Ym1pdFRhc2tSZXF1ZXN0EhMKC2NsYWltX3Rva2VuGAUgASgJImkKFENvbXBsZXRlVGFza1Jlc3BvbnNlEiUKBHRhc2sYASABKAsyFy5jb3JuZG9ncy52MWFscGhhMS5UYXNrEioKCW5leHRfdGFzaxgCIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2siXAoRQ2FuY2VsVGFza1JlcXVlc3QSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRIVCg1jdXJyZW50X3N0YXRlGAMgASgJEhMKC2NsYWltX3Rva2VuGAQgASgJIjsKEkNhbmNlbFRhc2tSZXNwb25zZRIlCgR0YXNrGAEgASgLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzayI4ChZDbGVhblVwVGltZWRPdXRSZXF1ZXN0Eg8KB2F0X3RpbWUYASABKAMSDQoFcXVldWUYAiABKAkiLAoXQ2xlYW5VcFRpbWVkT3V0UmVzcG9uc2USEQoJdGltZWRfb3V0GAEgASgDIhIKEEdldFF1ZXVlc1JlcXVlc3QiPQoRR2V0UXVldWVzUmVzcG9uc2USDgoGcXVldWVzGAEgAygJEhgKEHRvdGFsX3Rhc2tfY291bnQYAiABKAMiGwoZR2V0UXVldWVUYXNrQ291bnRzUmVxdWVzdCLAAQoaR2V0UXVldWVUYXNrQ291bnRzUmVzcG9uc2USVAoMcXVldWVfY291bnRzGAEgAygLMj4uY29ybmRvZ3MudjFhbHBoYTEuR2V0UXVldWVUYXNrQ291bnRzUmVzcG9uc2UuUXVldWVDb3VudHNFbnRyeRIYChB0b3RhbF90YXNrX2NvdW50GAIgASgDGjIKEFF1ZXVlQ291bnRzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgDOgI4ASIqChlHZXRUYXNrU3RhdGVDb3VudHNSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIsQBChpHZXRUYXNrU3RhdGVDb3VudHNSZXNwb25zZRINCgVxdWV1ZRgBIAEoCRINCgVjb3VudBgCIAEoAxJUCgxzdGF0ZV9jb3VudHMYAyADKAsyPi5jb3JuZG9ncy52MWFscGhhMS5HZXRUYXNrU3RhdGVDb3VudHNSZXNwb25zZS5TdGF0ZUNvdW50c0VudHJ5GjIKEFN0YXRlQ291bnRzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgDOgI4ASK2AQoTUXVldWVBbmRTdGF0ZUNvdW50cxINCgVxdWV1ZRgBIAEoCRINCgVjb3VudBgCIAEoAxJNCgxzdGF0ZV9jb3VudHMYAyADKAsyNy5jb3JuZG9ncy52MWFscGhhMS5RdWV1ZUFuZFN0YXRlQ291bnRzLlN0YXRlQ291bnRzRW50cnkaMgoQU3RhdGVDb3VudHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAM6AjgBIh8KHUdldFF1ZXVlQW5kU3RhdGVDb3VudHNSZXF1ZXN0IvABCh5HZXRRdWV1ZUFuZFN0YXRlQ291bnRzUmVzcG9uc2USagoWcXVldWVfYW5kX3N0YXRlX2NvdW50cxgBIAMoCzJKLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlQW5kU3RhdGVDb3VudHNSZXNwb25zZS5RdWV1ZUFuZFN0YXRlQ291bnRzRW50cnkaYgoYUXVldWVBbmRTdGF0ZUNvdW50c0VudHJ5EgsKA2tleRgBIAEoCRI1CgV2YWx1ZRgCIAEoCzImLmNvcm5kb2dzLnYxYWxwaGExLlF1ZXVlQW5kU3RhdGVDb3VudHM6AjgBMvUICg9Db3JuZG9nc1NlcnZpY2USWQoKU3VibWl0VGFzaxIkLmNvcm5kb2dzLnYxYWxwaGExLlN1Ym1pdFRhc2tSZXF1ZXN0GiUuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza1Jlc3BvbnNlEmsKEEdldFRhc2tTdGF0ZUJ5SUQSKi5jb3JuZG9ncy52MWFscGhhMS5HZXRUYXNrU3RhdGVCeUlEUmVxdWVzdBorLmNvcm5kb2dzLnYxYWxwaGExLkdldFRhc2tTdGF0ZUJ5SURSZXNwb25zZRJcCgtHZXROZXh0VGFzaxIlLmNvcm5kb2dzLnYxYWxwaGExLkdldE5leHRUYXNrUmVxdWVzdBomLmNvcm5kb2dzLnYxYWxwaGExLkdldE5leHRUYXNrUmVzcG9uc2USWQoKVXBkYXRlVGFzaxIkLmNvcm5kb2dzLnYxYWxwaGExLlVwZGF0ZVRhc2tSZXF1ZXN0GiUuY29ybmRvZ3MudjFhbHBoYTEuVXBkYXRlVGFza1Jlc3BvbnNlEl8KDENvbXBsZXRlVGFzaxImLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza1JlcXVlc3QaJy5jb3JuZG9ncy52MWFscGhhMS5Db21wbGV0ZVRhc2tSZXNwb25zZRJZCgpDYW5jZWxUYXNrEiQuY29ybmRvZ3MudjFhbHBoYTEuQ2FuY2VsVGFza1JlcXVlc3QaJS5jb3JuZG9ncy52MWFscGhhMS5DYW5jZWxUYXNrUmVzcG9uc2USaAoPQ2xlYW5VcFRpbWVkT3V0EikuY29ybmRvZ3MudjFhbHBoYTEuQ2xlYW5VcFRpbWVkT3V0UmVxdWVzdBoqLmNvcm5kb2dzLnYxYWxwaGExLkNsZWFuVXBUaW1lZE91dFJlc3BvbnNlElYKCUdldFF1ZXVlcxIjLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlc1JlcXVlc3QaJC5jb3JuZG9ncy52MWFscGhhMS5HZXRRdWV1ZXNSZXNwb25zZRJxChJHZXRRdWV1ZVRhc2tDb3VudHMSLC5jb3JuZG9ncy52MWFscGhhMS5HZXRRdWV1ZVRhc2tDb3VudHNSZXF1ZXN0Gi0uY29ybmRvZ3MudjFhbHBoYTEuR2V0UXVldWVUYXNrQ291bnRzUmVzcG9uc2UScQoSR2V0VGFza1N0YXRlQ291bnRzEiwuY29ybmRvZ3MudjFhbHBoYTEuR2V0VGFza1N0YXRlQ291bnRzUmVxdWVzdBotLmNvcm5kb2dzLnYxYWxwaGExLkdldFRhc2tTdGF0ZUNvdW50c1Jlc3BvbnNlEn0KFkdldFF1ZXVlQW5kU3RhdGVDb3VudHMSMC5jb3JuZG9ncy52MWFscGhhMS5HZXRRdWV1ZUFuZFN0YXRlQ291bnRzUmVxdWVzdBoxLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlQW5kU3RhdGVDb3VudHNSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("CiBjb3JuZG9ncy92MWFscGhhMS9jb3JuZG9ncy5wcm90bxIRY29ybmRvZ3MudjFhbHBoYTEi1wIKBFRhc2sSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRIVCg1jdXJyZW50X3N0YXRlGAMgASgJEhkKEWF1dG9fdGFyZ2V0X3N0YXRlGAQgASgJEhMKC3N1Ym1pdF90aW1lGAUgASgDEhMKC3VwZGF0ZV90aW1lGAYgASgDEg8KB3RpbWVvdXQYByABKAMSDwoHcGF5bG9hZBgIIAEoDBIQCghwcmlvcml0eRgJIAEoAxITCgtjbGFpbV90b2tlbhgKIAEoCRIRCglpbl9mbGlnaHQYCyABKAgSEAoIZGVhZGxpbmUYDCABKAMSEQoJd29ya2VyX2lkGA0gASgJEhMKC2NsYWltX2NvdW50GA4gASgDEhIKCmNsYWltX3RpbWUYDyABKAMSFQoNY29tcGxldGVfdGltZRgQIAEoAxIVCg13b3JrX2R1cmF0aW9uGBEgASgDIogBChFTdWJtaXRUYXNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIVCg1jdXJyZW50X3N0YXRlGAIgASgJEhkKEWF1dG9fdGFyZ2V0X3N0YXRlGAMgASgJEg8KB3RpbWVvdXQYBCABKAMSDwoHcGF5bG9hZBgFIAEoDBIQCghwcmlvcml0eRgGIAEoAyI7ChJTdWJtaXRUYXNrUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2siNgoXR2V0VGFza1N0YXRlQnlJRFJlcXVlc3QSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCSJBChhHZXRUYXNrU3RhdGVCeUlEUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2sivAEKEkdldE5leHRUYXNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIVCg1jdXJyZW50X3N0YXRlGAIgASgJEhgKEG92ZXJyaWRlX3RpbWVvdXQYAyABKAMSHgoWb3ZlcnJpZGVfY3VycmVudF9zdGF0ZRgEIAEoCRIiChpvdmVycmlkZV9hdXRvX3RhcmdldF9zdGF0ZRgFIAEoCRIRCgl3b3JrZXJfaWQYBiABKAkSDwoHd2FpdF9tcxgHIAEoAyI8ChNHZXROZXh0VGFza1Jlc3BvbnNlEiUKBHRhc2sYASABKAsyFy5jb3JuZG9ncy52MWFscGhhMS5UYXNrIucBChFVcGRhdGVUYXNrUmVxdWVzdBIMCgR1dWlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEhUKDWN1cnJlbnRfc3RhdGUYAyABKAkSGQoRYXV0b190YXJnZXRfc3RhdGUYBCABKAkSDwoHdGltZW91dBgFIAEoAxIRCgluZXdfc3RhdGUYBiABKAkSFAoHcGF5bG9hZBgHIAEoDEgAiAEBEhAKCHByaW9yaXR5GAggASgDEhMKC2NsYWltX3Rva2VuGAkgASgJEhYKDmtlZXBfaW5fZmxpZ2h0GAogASgIQgoKCF9wYXlsb2FkIjsKElVwZGF0ZVRhc2tSZXNwb25zZRIlCgR0YXNrGAEgASgLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzayKXAQoTQ29tcGxldGVUYXNrUmVxdWVzdBIMCgR1dWlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEhUKDWN1cnJlbnRfc3RhdGUYAyABKAkSNwoJbmV4dF90YXNrGAQgASgLMiQuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza1JlcXVlc3QSEwoLY2xhaW1fdG9rZW4YBSABKAkiaQoUQ29tcGxldGVUYXNrUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2sSKgoJbmV4dF90YXNrGAIgASgLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzayJcChFDYW5jZWxUYXNrUmVxdWVzdBIMCgR1dWlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEhUKDWN1cnJlbnRfc3RhdGUYAyABKAkSEwoLY2xhaW1fdG9rZW4YBCABKAkiOwoSQ2FuY2VsVGFza1Jlc3BvbnNlEiUKBHRhc2sYASABKAsyFy5jb3JuZG9ncy52MWFscGhhMS5UYXNrIjgKFkNsZWFuVXBUaW1lZE91dFJlcXVlc3QSDwoHYXRfdGltZRgBIAEoAxINCgVxdWV1ZRgCIAEoCSIsChdDbGVhblVwVGltZWRPdXRSZXNwb25zZRIRCgl0aW1lZF9vdXQYASABKAMiEgoQR2V0UXVldWVzUmVxdWVzdCI9ChFHZXRRdWV1ZXNSZXNwb25zZRIOCgZxdWV1ZXMYASADKAkSGAoQdG90YWxfdGFza19jb3VudBgCIAEoAyIbChlHZXRRdWV1ZVRhc2tDb3VudHNSZXF1ZXN0IsABChpHZXRRdWV1ZVRhc2tDb3VudHNSZXNwb25zZRJUCgxxdWV1ZV9jb3VudHMYASADKAsyPi5jb3JuZG9ncy52MWFscGhhMS5HZXRRdWV1ZVRhc2tDb3VudHNSZXNwb25zZS5RdWV1ZUNvdW50c0VudHJ5EhgKEHRvdGFsX3Rhc2tfY291bnQYAiABKAMaMgoQUXVldWVDb3VudHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAM6AjgBIioKGUdldFRhc2tTdGF0ZUNvdW50c1JlcXVlc3QSDQoFcXVldWUYASABKAkixAEKGkdldFRhc2tTdGF0ZUNvdW50c1Jlc3BvbnNlEg0KBXF1ZXVlGAEgASgJEg0KBWNvdW50GAIgASgDElQKDHN0YXRlX2NvdW50cxgDIAMoCzI+LmNvcm5kb2dzLnYxYWxwaGExLkdldFRhc2tTdGF0ZUNvdW50c1Jlc3BvbnNlLlN0YXRlQ291bnRzRW50cnkaMgoQU3RhdGVDb3VudHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAM6AjgBIrYBChNRdWV1ZUFuZFN0YXRlQ291bnRzEg0KBXF1ZXVlGAEgASgJEg0KBWNvdW50GAIgASgDEk0KDHN0YXRlX2NvdW50cxgDIAMoCzI3LmNvcm5kb2dzLnYxYWxwaGExLlF1ZXVlQW5kU3RhdGVDb3VudHMuU3RhdGVDb3VudHNFbnRyeRoyChBTdGF0ZUNvdW50c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAzoCOAEiHwodR2V0UXVldWVBbmRTdGF0ZUNvdW50c1JlcXVlc3Qi8AEKHkdldFF1ZXVlQW5kU3RhdGVDb3VudHNSZXNwb25zZRJqChZxdWV1ZV9hbmRfc3RhdGVfY291bnRzGAEgAygLMkouY29ybmRvZ3MudjFhbHBoYTEuR2V0UXVldWVBbmRTdGF0ZUNvdW50c1Jlc3BvbnNlLlF1ZXVlQW5kU3RhdGVDb3VudHNFbnRyeRpiChhRdWV1ZUFuZFN0YXRlQ291bnRzRW50cnkSCwoDa2V5GAEgASgJEjUKBXZhbHVlGAIgASgLMiYuY29ybmRvZ3MudjFhbHBoYTEuUXVldWVBbmRTdGF0ZUNvdW50czoCOAEiSQoSU3VibWl0VGFza3NSZXF1ZXN0EjMKBXRhc2tzGAEgAygLMiQuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza1JlcXVlc3QiPQoTU3VibWl0VGFza3NSZXNwb25zZRImCgV0YXNrcxgBIAMoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2sizQEKE0dldE5leHRUYXNrc1JlcXVlc3QSDgoGcXVldWVzGAEgAygJEhUKDWN1cnJlbnRfc3RhdGUYAiABKAkSGAoQb3ZlcnJpZGVfdGltZW91dBgDIAEoAxIeChZvdmVycmlkZV9jdXJyZW50X3N0YXRlGAQgASgJEiIKGm92ZXJyaWRlX2F1dG9fdGFyZ2V0X3N0YXRlGAUgASgJEhEKCXdvcmtlcl9pZBgGIAEoCRINCgVsaW1pdBgHIAEoBRIPCgd3YWl0X21zGAggASgDIj4KFEdldE5leHRUYXNrc1Jlc3BvbnNlEiYKBXRhc2tzGAEgAygLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzayJNChRDb21wbGV0ZVRhc2tzUmVxdWVzdBI1CgV0YXNrcxgBIAMoCzImLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza1JlcXVlc3QikgEKEkNvbXBsZXRlVGFza1Jlc3VsdBIlCgR0YXNrGAEgASgLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzaxIqCgluZXh0X3Rhc2sYAiABKAsyFy5jb3JuZG9ncy52MWFscGhhMS5UYXNrEhIKCmVycm9yX2NvZGUYAyABKAkSFQoNZXJyb3JfbWVzc2FnZRgEIAEoCSJPChVDb21wbGV0ZVRhc2tzUmVzcG9uc2USNgoHcmVzdWx0cxgBIAMoCzIlLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza1Jlc3VsdCJXChJFeHRlbmRMZWFzZVJlcXVlc3QSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRITCgtjbGFpbV90b2tlbhgDIAEoCRIPCgd0aW1lb3V0GAQgASgDIjwKE0V4dGVuZExlYXNlUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2sy9gsKD0Nvcm5kb2dzU2VydmljZRJZCgpTdWJtaXRUYXNrEiQuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza1JlcXVlc3QaJS5jb3JuZG9ncy52MWFscGhhMS5TdWJtaXRUYXNrUmVzcG9uc2USawoQR2V0VGFza1N0YXRlQnlJRBIqLmNvcm5kb2dzLnYxYWxwaGExLkdldFRhc2tTdGF0ZUJ5SURSZXF1ZXN0GisuY29ybmRvZ3MudjFhbHBoYTEuR2V0VGFza1N0YXRlQnlJRFJlc3BvbnNlElwKC0dldE5leHRUYXNrEiUuY29ybmRvZ3MudjFhbHBoYTEuR2V0TmV4dFRhc2tSZXF1ZXN0GiYuY29ybmRvZ3MudjFhbHBoYTEuR2V0TmV4dFRhc2tSZXNwb25zZRJZCgpVcGRhdGVUYXNrEiQuY29ybmRvZ3MudjFhbHBoYTEuVXBkYXRlVGFza1JlcXVlc3QaJS5jb3JuZG9ncy52MWFscGhhMS5VcGRhdGVUYXNrUmVzcG9uc2USXwoMQ29tcGxldGVUYXNrEiYuY29ybmRvZ3MudjFhbHBoYTEuQ29tcGxldGVUYXNrUmVxdWVzdBonLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza1Jlc3BvbnNlElkKCkNhbmNlbFRhc2sSJC5jb3JuZG9ncy52MWFscGhhMS5DYW5jZWxUYXNrUmVxdWVzdBolLmNvcm5kb2dzLnYxYWxwaGExLkNhbmNlbFRhc2tSZXNwb25zZRJoCg9DbGVhblVwVGltZWRPdXQSKS5jb3JuZG9ncy52MWFscGhhMS5DbGVhblVwVGltZWRPdXRSZXF1ZXN0GiouY29ybmRvZ3MudjFhbHBoYTEuQ2xlYW5VcFRpbWVkT3V0UmVzcG9uc2USVgoJR2V0UXVldWVzEiMuY29ybmRvZ3MudjFhbHBoYTEuR2V0UXVldWVzUmVxdWVzdBokLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlc1Jlc3BvbnNlEnEKEkdldFF1ZXVlVGFza0NvdW50cxIsLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlVGFza0NvdW50c1JlcXVlc3QaLS5jb3JuZG9ncy52MWFscGhhMS5HZXRRdWV1ZVRhc2tDb3VudHNSZXNwb25zZRJxChJHZXRUYXNrU3RhdGVDb3VudHMSLC5jb3JuZG9ncy52MWFscGhhMS5HZXRUYXNrU3RhdGVDb3VudHNSZXF1ZXN0Gi0uY29ybmRvZ3MudjFhbHBoYTEuR2V0VGFza1N0YXRlQ291bnRzUmVzcG9uc2USfQoWR2V0UXVldWVBbmRTdGF0ZUNvdW50cxIwLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlQW5kU3RhdGVDb3VudHNSZXF1ZXN0GjEuY29ybmRvZ3MudjFhbHBoYTEuR2V0UXVldWVBbmRTdGF0ZUNvdW50c1Jlc3BvbnNlElwKC1N1Ym1pdFRhc2tzEiUuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza3NSZXF1ZXN0GiYuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza3NSZXNwb25zZRJfCgxHZXROZXh0VGFza3MSJi5jb3JuZG9ncy52MWFscGhhMS5HZXROZXh0VGFza3NSZXF1ZXN0GicuY29ybmRvZ3MudjFhbHBoYTEuR2V0TmV4dFRhc2tzUmVzcG9uc2USYgoNQ29tcGxldGVUYXNrcxInLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza3NSZXF1ZXN0GiguY29ybmRvZ3MudjFhbHBoYTEuQ29tcGxldGVUYXNrc1Jlc3BvbnNlElwKC0V4dGVuZExlYXNlEiUuY29ybmRvZ3MudjFhbHBoYTEuRXh0ZW5kTGVhc2VSZXF1ZXN0GiYuY29ybmRvZ3MudjFhbHBoYTEuRXh0ZW5kTGVhc2VSZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message corndogs.v1alpha1.Task
@@ -268,6 +268,14 @@ export type GetNextTaskRequest = Message<"corndogs.v1alpha1.GetNextTaskRequest">
    * @generated from field: string worker_id = 6;
    */
   workerId: string;
+
+  /**
+   * How long to wait for a task when none is waiting, in milliseconds
+   * (long poll); 0 answers at once.
+   *
+   * @generated from field: int64 wait_ms = 7;
+   */
+  waitMs: bigint;
 };
 
 /**
@@ -714,6 +722,247 @@ export const GetQueueAndStateCountsResponseSchema: GenMessage<GetQueueAndStateCo
   messageDesc(file_corndogs_v1alpha1_corndogs, 23);
 
 /**
+ * @generated from message corndogs.v1alpha1.SubmitTasksRequest
+ */
+export type SubmitTasksRequest = Message<"corndogs.v1alpha1.SubmitTasksRequest"> & {
+  /**
+   * @generated from field: repeated corndogs.v1alpha1.SubmitTaskRequest tasks = 1;
+   */
+  tasks: SubmitTaskRequest[];
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.SubmitTasksRequest.
+ * Use `create(SubmitTasksRequestSchema)` to create a new message.
+ */
+export const SubmitTasksRequestSchema: GenMessage<SubmitTasksRequest> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 24);
+
+/**
+ * @generated from message corndogs.v1alpha1.SubmitTasksResponse
+ */
+export type SubmitTasksResponse = Message<"corndogs.v1alpha1.SubmitTasksResponse"> & {
+  /**
+   * In the order of the request.
+   *
+   * @generated from field: repeated corndogs.v1alpha1.Task tasks = 1;
+   */
+  tasks: Task[];
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.SubmitTasksResponse.
+ * Use `create(SubmitTasksResponseSchema)` to create a new message.
+ */
+export const SubmitTasksResponseSchema: GenMessage<SubmitTasksResponse> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 25);
+
+/**
+ * @generated from message corndogs.v1alpha1.GetNextTasksRequest
+ */
+export type GetNextTasksRequest = Message<"corndogs.v1alpha1.GetNextTasksRequest"> & {
+  /**
+   * The queues to claim from: the best task across all of them (priority,
+   * then submit time) comes first.
+   *
+   * @generated from field: repeated string queues = 1;
+   */
+  queues: string[];
+
+  /**
+   * @generated from field: string current_state = 2;
+   */
+  currentState: string;
+
+  /**
+   * @generated from field: int64 override_timeout = 3;
+   */
+  overrideTimeout: bigint;
+
+  /**
+   * @generated from field: string override_current_state = 4;
+   */
+  overrideCurrentState: string;
+
+  /**
+   * @generated from field: string override_auto_target_state = 5;
+   */
+  overrideAutoTargetState: string;
+
+  /**
+   * @generated from field: string worker_id = 6;
+   */
+  workerId: string;
+
+  /**
+   * How many tasks to claim at most (default 1, at most 1000).
+   *
+   * @generated from field: int32 limit = 7;
+   */
+  limit: number;
+
+  /**
+   * How long to wait for at least one task, in milliseconds; 0 answers at
+   * once.
+   *
+   * @generated from field: int64 wait_ms = 8;
+   */
+  waitMs: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetNextTasksRequest.
+ * Use `create(GetNextTasksRequestSchema)` to create a new message.
+ */
+export const GetNextTasksRequestSchema: GenMessage<GetNextTasksRequest> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 26);
+
+/**
+ * @generated from message corndogs.v1alpha1.GetNextTasksResponse
+ */
+export type GetNextTasksResponse = Message<"corndogs.v1alpha1.GetNextTasksResponse"> & {
+  /**
+   * Best first; empty when none was waiting.
+   *
+   * @generated from field: repeated corndogs.v1alpha1.Task tasks = 1;
+   */
+  tasks: Task[];
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetNextTasksResponse.
+ * Use `create(GetNextTasksResponseSchema)` to create a new message.
+ */
+export const GetNextTasksResponseSchema: GenMessage<GetNextTasksResponse> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 27);
+
+/**
+ * @generated from message corndogs.v1alpha1.CompleteTasksRequest
+ */
+export type CompleteTasksRequest = Message<"corndogs.v1alpha1.CompleteTasksRequest"> & {
+  /**
+   * @generated from field: repeated corndogs.v1alpha1.CompleteTaskRequest tasks = 1;
+   */
+  tasks: CompleteTaskRequest[];
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.CompleteTasksRequest.
+ * Use `create(CompleteTasksRequestSchema)` to create a new message.
+ */
+export const CompleteTasksRequestSchema: GenMessage<CompleteTasksRequest> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 28);
+
+/**
+ * @generated from message corndogs.v1alpha1.CompleteTaskResult
+ */
+export type CompleteTaskResult = Message<"corndogs.v1alpha1.CompleteTaskResult"> & {
+  /**
+   * Set when the completion succeeded.
+   *
+   * @generated from field: corndogs.v1alpha1.Task task = 1;
+   */
+  task?: Task | undefined;
+
+  /**
+   * @generated from field: corndogs.v1alpha1.Task next_task = 2;
+   */
+  nextTask?: Task | undefined;
+
+  /**
+   * Set when it failed: a gRPC status code name (e.g. "failed_precondition")
+   * and a message. Nothing of this task was changed.
+   *
+   * @generated from field: string error_code = 3;
+   */
+  errorCode: string;
+
+  /**
+   * @generated from field: string error_message = 4;
+   */
+  errorMessage: string;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.CompleteTaskResult.
+ * Use `create(CompleteTaskResultSchema)` to create a new message.
+ */
+export const CompleteTaskResultSchema: GenMessage<CompleteTaskResult> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 29);
+
+/**
+ * @generated from message corndogs.v1alpha1.CompleteTasksResponse
+ */
+export type CompleteTasksResponse = Message<"corndogs.v1alpha1.CompleteTasksResponse"> & {
+  /**
+   * One result per request entry, in the same order.
+   *
+   * @generated from field: repeated corndogs.v1alpha1.CompleteTaskResult results = 1;
+   */
+  results: CompleteTaskResult[];
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.CompleteTasksResponse.
+ * Use `create(CompleteTasksResponseSchema)` to create a new message.
+ */
+export const CompleteTasksResponseSchema: GenMessage<CompleteTasksResponse> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 30);
+
+/**
+ * @generated from message corndogs.v1alpha1.ExtendLeaseRequest
+ */
+export type ExtendLeaseRequest = Message<"corndogs.v1alpha1.ExtendLeaseRequest"> & {
+  /**
+   * @generated from field: string uuid = 1;
+   */
+  uuid: string;
+
+  /**
+   * @generated from field: string queue = 2;
+   */
+  queue: string;
+
+  /**
+   * The token of the claim that holds the task (required).
+   *
+   * @generated from field: string claim_token = 3;
+   */
+  claimToken: string;
+
+  /**
+   * New lease from now, in seconds; 0 uses the task's own timeout.
+   *
+   * @generated from field: int64 timeout = 4;
+   */
+  timeout: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.ExtendLeaseRequest.
+ * Use `create(ExtendLeaseRequestSchema)` to create a new message.
+ */
+export const ExtendLeaseRequestSchema: GenMessage<ExtendLeaseRequest> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 31);
+
+/**
+ * @generated from message corndogs.v1alpha1.ExtendLeaseResponse
+ */
+export type ExtendLeaseResponse = Message<"corndogs.v1alpha1.ExtendLeaseResponse"> & {
+  /**
+   * @generated from field: corndogs.v1alpha1.Task task = 1;
+   */
+  task?: Task | undefined;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.ExtendLeaseResponse.
+ * Use `create(ExtendLeaseResponseSchema)` to create a new message.
+ */
+export const ExtendLeaseResponseSchema: GenMessage<ExtendLeaseResponse> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 32);
+
+/**
  * @generated from service corndogs.v1alpha1.CorndogsService
  */
 export const CorndogsService: GenService<{
@@ -804,6 +1053,49 @@ export const CorndogsService: GenService<{
     methodKind: "unary";
     input: typeof GetQueueAndStateCountsRequestSchema;
     output: typeof GetQueueAndStateCountsResponseSchema;
+  },
+  /**
+   * Creates several tasks in one transaction: all or none.
+   *
+   * @generated from rpc corndogs.v1alpha1.CorndogsService.SubmitTasks
+   */
+  submitTasks: {
+    methodKind: "unary";
+    input: typeof SubmitTasksRequestSchema;
+    output: typeof SubmitTasksResponseSchema;
+  },
+  /**
+   * Claims up to `limit` tasks, optionally across several queues and
+   * optionally waiting for one to arrive (long poll).
+   *
+   * @generated from rpc corndogs.v1alpha1.CorndogsService.GetNextTasks
+   */
+  getNextTasks: {
+    methodKind: "unary";
+    input: typeof GetNextTasksRequestSchema;
+    output: typeof GetNextTasksResponseSchema;
+  },
+  /**
+   * Completes several tasks; each completion (with its next task) is
+   * atomic on its own, and each gets its own result.
+   *
+   * @generated from rpc corndogs.v1alpha1.CorndogsService.CompleteTasks
+   */
+  completeTasks: {
+    methodKind: "unary";
+    input: typeof CompleteTasksRequestSchema;
+    output: typeof CompleteTasksResponseSchema;
+  },
+  /**
+   * Re-arms the lease of a task in flight (a heartbeat), guarded by its
+   * claim token.
+   *
+   * @generated from rpc corndogs.v1alpha1.CorndogsService.ExtendLease
+   */
+  extendLease: {
+    methodKind: "unary";
+    input: typeof ExtendLeaseRequestSchema;
+    output: typeof ExtendLeaseResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_corndogs_v1alpha1_corndogs, 0);

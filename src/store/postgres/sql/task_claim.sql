@@ -1,18 +1,29 @@
--- Claims up to $3 waiting tasks of one queue and state, best first:
--- swaps the states (or applies the overrides), marks them in flight,
--- arms the deadline, records the worker and issues a new claim token.
--- FOR UPDATE SKIP LOCKED makes concurrent claimers take different tasks
--- without waiting on each other's locks.
--- Parameters: $1 queue, $2 current_state, $3 limit,
+-- Claims up to $3 waiting tasks in state $2 across the queues $1, best
+-- first (priority, then submit time, then submission order): swaps the
+-- states (or applies the overrides), marks them in flight, arms the
+-- deadline, records the worker and issues a new claim token.
+-- Each queue's candidates come from its own walk of the waiting index
+-- (LATERAL), so a big queue is never sorted; FOR UPDATE SKIP LOCKED makes
+-- concurrent claimers take different tasks without waiting on each other.
+-- Parameters: $1 queues (text[]), $2 current_state, $3 limit,
 --   $4 override_current_state, $5 override_auto_target_state,
 --   $6 override_timeout (>0 lease, <0 none, 0 the task's own), $7 worker_id
 -- Returns: the claimed tasks (with seq), in no particular order.
-WITH picked AS (
-  SELECT seq FROM {{schema}}.tasks
-  WHERE queue = $1::text AND current_state = $2::text AND NOT in_flight
+WITH candidates AS (
+  SELECT c.seq, c.priority, c.submit_time
+  FROM unnest($1::text[]) AS q(queue)
+  CROSS JOIN LATERAL (
+    SELECT seq, priority, submit_time FROM {{schema}}.tasks
+    WHERE queue = q.queue AND current_state = $2::text AND NOT in_flight
+    ORDER BY priority DESC, submit_time, seq
+    LIMIT $3::integer
+    FOR UPDATE SKIP LOCKED
+  ) AS c
+),
+picked AS (
+  SELECT seq FROM candidates
   ORDER BY priority DESC, submit_time, seq
   LIMIT $3::integer
-  FOR UPDATE SKIP LOCKED
 )
 UPDATE {{schema}}.tasks AS t SET
   current_state = CASE WHEN $4::text <> ''

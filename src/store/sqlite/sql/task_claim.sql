@@ -1,8 +1,9 @@
--- Claims up to :limit waiting tasks of one queue and state, best first:
--- swaps the states (or applies the overrides), marks them in flight,
--- arms the deadline, records the worker and issues a new claim token.
--- SQLite runs one writer at a time, so the statement is atomic.
--- Parameters: :queue, :current_state, :limit, :override_current_state,
+-- Claims the waiting tasks picked by task_claim_candidates: swaps the
+-- states (or applies the overrides), marks them in flight, arms the
+-- deadline, records the worker and issues a new claim token. Runs in the
+-- same transaction as the pick; SQLite has one writer at a time, so
+-- nobody else can claim the tasks in between.
+-- Parameters: :seqs (a JSON array of seq), :override_current_state,
 --   :override_auto_target_state, :override_timeout (>0 lease, <0 none,
 --   0 the task's own), :worker_id
 -- Returns: the claimed tasks, in no particular order.
@@ -22,10 +23,5 @@ UPDATE tasks SET
   claim_count = claim_count + 1,
   claim_time = CAST(unixepoch('now', 'subsec') * 1000 AS INTEGER) * 1000000,
   update_time = CAST(unixepoch('now', 'subsec') * 1000 AS INTEGER) * 1000000
-WHERE seq IN (
-  SELECT seq FROM tasks
-  WHERE queue = :queue AND current_state = :current_state AND in_flight = 0
-  ORDER BY priority DESC, submit_time, seq
-  LIMIT :limit
-)
+WHERE seq IN (SELECT value FROM json_each(:seqs)) AND in_flight = 0
 RETURNING *
