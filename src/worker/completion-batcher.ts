@@ -1,0 +1,60 @@
+/**
+ * Sends completions in batches: every completion asked for while a batch
+ * is on the wire joins the next one, so a busy worker makes one
+ * CompleteTasks call per round trip instead of one per task, and an idle
+ * one sends each completion at once.
+ */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { CorndogsClient } from "../client/client.js";
+import type {
+  CompleteTaskRequestSchema,
+  CompleteTaskResult,
+} from "../gen/corndogs/v1alpha1/corndogs_pb.js";
+
+type Completion = MessageInitShape<typeof CompleteTaskRequestSchema>;
+
+interface Pending {
+  request: Completion;
+  resolve: (result: CompleteTaskResult) => void;
+  reject: (error: unknown) => void;
+}
+
+export class CompletionBatcher {
+  private queue: Pending[] = [];
+  private sending: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: CorndogsClient,
+    private readonly maxBatch: number,
+  ) {}
+
+  /** Completes one task; resolves with its own result. */
+  complete(request: Completion): Promise<CompleteTaskResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.sending ??= this.drain();
+    });
+  }
+
+  /** Resolves when everything asked for so far has been sent. */
+  async flush(): Promise<void> {
+    while (this.sending) await this.sending;
+  }
+
+  private async drain() {
+    // Let the completions of this tick gather first.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const { results } = await this.client.completeTasks({
+          tasks: batch.map((entry) => entry.request),
+        });
+        batch.forEach((entry, i) => entry.resolve(results[i]!));
+      } catch (error) {
+        batch.forEach((entry) => entry.reject(error));
+      }
+    }
+    this.sending = undefined;
+  }
+}

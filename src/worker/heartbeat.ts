@@ -1,0 +1,55 @@
+/**
+ * Keeps the lease of a running task alive: extends it well before it
+ * runs out (every third of its length by default), guarded by the claim
+ * token. A task claimed without a lease needs no heartbeat.
+ */
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { CorndogsClient } from "../client/client.js";
+import type { Task } from "../gen/corndogs/v1alpha1/corndogs_pb.js";
+
+const NS_PER_MS = 1_000_000n;
+
+export class Heartbeat {
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  /**
+   * Starts beating for `task`. `onLost` is called once if the lease turns
+   * out to be lost (the task timed out and may be someone else's now).
+   */
+  constructor(
+    private readonly client: CorndogsClient,
+    private readonly task: Task,
+    intervalMs: number | undefined,
+    private readonly onLost: (error: unknown) => void,
+  ) {
+    if (task.deadline === 0n) return;
+    const leaseMs = Number((task.deadline - task.claimTime) / NS_PER_MS);
+    const every = intervalMs ?? Math.max(100, Math.floor(leaseMs / 3));
+    const seconds = BigInt(Math.max(1, Math.ceil(leaseMs / 1000)));
+    this.timer = setInterval(() => void this.beat(seconds), every);
+    this.timer.unref();
+  }
+
+  private async beat(seconds: bigint) {
+    try {
+      await this.client.extendLease({
+        uuid: this.task.uuid,
+        queue: this.task.queue,
+        claimToken: this.task.claimToken,
+        timeout: seconds,
+      });
+    } catch (error) {
+      const code = ConnectError.from(error).code;
+      // Anything else (the server restarting, say) may pass: try again at
+      // the next beat while the lease still runs.
+      if (code === Code.FailedPrecondition || code === Code.NotFound) {
+        this.stop();
+        this.onLost(error);
+      }
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * A worker: claims tasks in batches with long polls, runs a handler on
+ * each with bounded concurrency, keeps long tasks' leases alive, and
+ * completes them (optionally creating the next task) in batches.
+ *
+ * ```ts
+ * const worker = new Worker({
+ *   client: createCorndogsClient({ baseUrl: "http://localhost:5080" }),
+ *   queues: ["images"],
+ *   concurrency: 20,
+ *   handler: async (task) => {
+ *     await resize(task.payload);
+ *     return { nextTask: { currentState: "thumbnail" } };
+ *   },
+ *   onError: (err, task) => console.error(task?.uuid, err),
+ * });
+ * await worker.run(); // until SIGTERM/SIGINT or worker.stop()
+ * ```
+ *
+ * A handler that throws reports through `onError`, and its task goes back
+ * to waiting in the state it was claimed from at once (its `claimCount`
+ * tells the next handler how many attempts there were). On stop, the
+ * worker stops claiming, lets running handlers finish for up to
+ * `shutdownGraceMs`, and hands back the tasks still running.
+ */
+import { hostname } from "node:os";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { CorndogsClient } from "../client/client.js";
+import type {
+  SubmitTaskRequestSchema,
+  Task,
+} from "../gen/corndogs/v1alpha1/corndogs_pb.js";
+import { CompletionBatcher } from "./completion-batcher.js";
+import { Heartbeat } from "./heartbeat.js";
+
+/** What a handler may ask for when it is done with a task. */
+export interface HandlerResult {
+  /** Create this task in the same step as the completion. */
+  nextTask?: MessageInitShape<typeof SubmitTaskRequestSchema>;
+}
+
+/** What a handler gets besides the task. */
+export interface HandlerContext {
+  /** Aborts when the worker gives the task back (lease lost or stop). */
+  signal: AbortSignal;
+}
+
+export type Handler = (
+  task: Task,
+  context: HandlerContext,
+) => Promise<HandlerResult | void>;
+
+export interface WorkerOptions {
+  client: CorndogsClient;
+  /** Queues to claim from, best task across all of them first. */
+  queues: string[];
+  /** The state to claim from; default `submitted`. */
+  state?: string;
+  handler: Handler;
+  /** Handlers running at once; default 10. */
+  concurrency?: number;
+  /** Most tasks claimed per request; default `concurrency`. */
+  batchSize?: number;
+  /** How long one claim request waits for work, ms; default 20 000. */
+  waitMs?: number;
+  /** Recorded on each claim; default `<hostname>-<pid>`. */
+  workerId?: string;
+  /** How often a running task's lease is extended; default: a third of it. */
+  heartbeatMs?: number;
+  /** How long running handlers may finish on stop, ms; default 10 000. */
+  shutdownGraceMs?: number;
+  /** Stop on SIGTERM and SIGINT; default true. */
+  handleSignals?: boolean;
+  /** Told about handler errors and failed calls; default: console.error. */
+  onError?: (error: unknown, task?: Task) => void;
+}
+
+const DEFAULTS = {
+  state: "submitted",
+  concurrency: 10,
+  waitMs: 20_000,
+  shutdownGraceMs: 10_000,
+  handleSignals: true,
+};
+
+/** Pause after a failed claim request, so an outage is not a busy loop. */
+const RETRY_DELAY_MS = 1000;
+
+export class Worker {
+  private readonly options: Required<
+    Omit<WorkerOptions, "heartbeatMs" | "batchSize">
+  > &
+    Pick<WorkerOptions, "heartbeatMs" | "batchSize">;
+  private readonly completions: CompletionBatcher;
+  private readonly running = new Map<
+    string,
+    { task: Task; controller: AbortController }
+  >();
+  private readonly stopping = new AbortController();
+  private idle: (() => void) | undefined;
+
+  constructor(options: WorkerOptions) {
+    this.options = {
+      ...DEFAULTS,
+      workerId: `${hostname()}-${process.pid}`,
+      onError: (error, task) =>
+        console.error(`corndogs worker: task ${task?.uuid ?? "-"}:`, error),
+      ...options,
+    };
+    const { concurrency } = this.options;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`concurrency must be a whole number ≥ 1`);
+    }
+    this.completions = new CompletionBatcher(
+      this.options.client,
+      this.options.batchSize ?? concurrency,
+    );
+  }
+
+  /** How many handlers are running now. */
+  get active(): number {
+    return this.running.size;
+  }
+
+  /** Claims and handles tasks until stopped; resolves once drained. */
+  async run(): Promise<void> {
+    const onSignal = () => this.stop();
+    if (this.options.handleSignals) {
+      process.once("SIGTERM", onSignal);
+      process.once("SIGINT", onSignal);
+    }
+    try {
+      while (!this.stopping.signal.aborted) {
+        await this.slotFree();
+        if (this.stopping.signal.aborted) break;
+        await this.claimAndStart();
+      }
+      await this.drain();
+    } finally {
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+    }
+  }
+
+  /** Stops claiming; `run()` resolves once running tasks are done. */
+  stop(): void {
+    this.stopping.abort();
+    this.idle?.();
+  }
+
+  private slotFree(): Promise<void> {
+    if (this.running.size < this.options.concurrency) return Promise.resolve();
+    return new Promise((resolve) => (this.idle = resolve));
+  }
+
+  private async claimAndStart() {
+    const free = this.options.concurrency - this.running.size;
+    const limit = Math.min(free, this.options.batchSize ?? free);
+    let tasks: Task[];
+    try {
+      ({ tasks } = await this.options.client.getNextTasks(
+        {
+          queues: this.options.queues,
+          currentState: this.options.state,
+          workerId: this.options.workerId,
+          limit,
+          waitMs: BigInt(this.options.waitMs),
+        },
+        { signal: this.stopping.signal },
+      ));
+    } catch (error) {
+      if (this.stopping.signal.aborted) return;
+      this.options.onError(error);
+      await delay(RETRY_DELAY_MS, this.stopping.signal);
+      return;
+    }
+    for (const task of tasks) void this.handle(task);
+  }
+
+  private async handle(task: Task) {
+    const controller = new AbortController();
+    this.running.set(task.uuid, { task, controller });
+    const heartbeat = new Heartbeat(
+      this.options.client,
+      task,
+      this.options.heartbeatMs,
+      (error) => {
+        this.options.onError(error, task);
+        controller.abort(); // the lease is lost: stop working on it
+      },
+    );
+    try {
+      const result = await this.options.handler(task, {
+        signal: controller.signal,
+      });
+      if (!controller.signal.aborted) await this.complete(task, result);
+    } catch (error) {
+      this.options.onError(error, task);
+      if (!controller.signal.aborted) await this.handBack(task);
+    } finally {
+      heartbeat.stop();
+      this.running.delete(task.uuid);
+      this.idle?.();
+      this.idle = undefined;
+    }
+  }
+
+  private async complete(task: Task, result: HandlerResult | void) {
+    const answer = await this.completions.complete({
+      uuid: task.uuid,
+      queue: task.queue,
+      currentState: task.currentState,
+      claimToken: task.claimToken,
+      nextTask: result?.nextTask,
+    });
+    if (answer.errorCode !== "") {
+      throw new Error(`${answer.errorCode}: ${answer.errorMessage}`);
+    }
+  }
+
+  /** Puts a task back to waiting in the state it was claimed from. */
+  private async handBack(task: Task) {
+    try {
+      await this.options.client.updateTask({
+        uuid: task.uuid,
+        queue: task.queue,
+        currentState: task.currentState,
+        claimToken: task.claimToken,
+        newState: task.autoTargetState,
+        autoTargetState: task.currentState,
+        timeout: task.timeout,
+        priority: task.priority,
+      });
+    } catch (error) {
+      this.options.onError(error, task);
+    }
+  }
+
+  /** Waits for running handlers, then hands back the ones still running. */
+  private async drain() {
+    const until = Date.now() + this.options.shutdownGraceMs;
+    while (this.running.size > 0 && Date.now() < until) {
+      await delay(20);
+    }
+    await this.completions.flush();
+    await Promise.all(
+      [...this.running.values()].map(({ task, controller }) => {
+        controller.abort();
+        return this.handBack(task);
+      }),
+    );
+  }
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

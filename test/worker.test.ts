@@ -1,0 +1,174 @@
+/**
+ * The Worker library against a real server: concurrency, batching, next
+ * tasks, error hand-back, heartbeats and graceful stop.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { CorndogsClient } from "../src/client/client.js";
+import type { Task } from "../src/gen/corndogs/v1alpha1/corndogs_pb.js";
+import { Worker, type WorkerOptions } from "../src/worker/worker.js";
+import { startTestServer, type TestServer } from "./support/servers.js";
+
+describe("Worker", () => {
+  let server: TestServer;
+  let client: CorndogsClient;
+  let queueNumber = 0;
+  const newQueue = () => `worker-${++queueNumber}`;
+
+  before(async () => {
+    server = await startTestServer("sqlite");
+    client = server.client();
+  });
+  after(() => server.stop());
+
+  function worker(options: Omit<WorkerOptions, "client">) {
+    return new Worker({ client, handleSignals: false, waitMs: 200, ...options });
+  }
+
+  async function until(check: () => Promise<boolean>, what: string) {
+    const deadline = Date.now() + 10_000;
+    while (!(await check())) {
+      assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+      await sleep(20);
+    }
+  }
+
+  const liveCount = async (queue: string) =>
+    (await client.getTaskStateCounts({ queue })).count;
+
+  it("handles every task exactly once, at most `concurrency` at a time", async () => {
+    const queue = newQueue();
+    await client.submitTasks({
+      tasks: Array.from({ length: 200 }, (_, i) => ({
+        queue,
+        payload: new TextEncoder().encode(String(i)),
+      })),
+    });
+    const seen: string[] = [];
+    let running = 0;
+    let most = 0;
+    const w = worker({
+      queues: [queue],
+      concurrency: 8,
+      handler: async (task) => {
+        running++;
+        most = Math.max(most, running);
+        seen.push(new TextDecoder().decode(task.payload));
+        await sleep(1);
+        running--;
+      },
+    });
+    const done = w.run();
+    await until(async () => (await liveCount(queue)) === 0n, "the drain");
+    w.stop();
+    await done;
+    assert.equal(seen.length, 200);
+    assert.equal(new Set(seen).size, 200);
+    assert.ok(most <= 8, `at most 8 at once, saw ${most}`);
+  });
+
+  it("creates the next task a handler returns", async () => {
+    const queue = newQueue();
+    const { task } = await client.submitTask({ queue });
+    const w = worker({
+      queues: [queue],
+      handler: async () => ({ nextTask: { currentState: "second" } }),
+    });
+    const done = w.run();
+    await until(
+      async () =>
+        (await client.getTaskStateCounts({ queue })).stateCounts.second === 1n,
+      "the next task",
+    );
+    w.stop();
+    await done;
+    const first = await client.getTaskStateByID({ uuid: task!.uuid });
+    assert.equal(first.task?.currentState, "completed");
+  });
+
+  it("reports a failed handler and hands its task back for another try", async () => {
+    const queue = newQueue();
+    const { task } = await client.submitTask({ queue, priority: 4n, timeout: 30n });
+    const errors: [unknown, Task | undefined][] = [];
+    let attempts = 0;
+    const w = worker({
+      queues: [queue],
+      handler: async () => {
+        if (++attempts === 1) throw new Error("first try fails");
+      },
+      onError: (error, t) => errors.push([error, t]),
+    });
+    const done = w.run();
+    await until(async () => (await liveCount(queue)) === 0n, "the retry");
+    w.stop();
+    await done;
+
+    assert.equal(attempts, 2);
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]![0]), /first try fails/);
+    assert.equal(errors[0]![1]?.uuid, task!.uuid);
+    const { task: final } = await client.getTaskStateByID({ uuid: task!.uuid });
+    assert.equal(final?.currentState, "completed");
+    assert.equal(final?.claimCount, 2n);
+    assert.equal(final?.priority, 4n);
+  });
+
+  it("keeps the lease of a long task alive with heartbeats", async () => {
+    const queue = newQueue();
+    const { task } = await client.submitTask({ queue, timeout: 1n });
+    const w = worker({
+      queues: [queue],
+      handler: async () => {
+        await sleep(2500); // 2.5 leases; the sweeper runs every 100 ms
+      },
+    });
+    const done = w.run();
+    await until(async () => (await liveCount(queue)) === 0n, "the long task");
+    w.stop();
+    await done;
+    const { task: final } = await client.getTaskStateByID({ uuid: task!.uuid });
+    assert.equal(final?.currentState, "completed");
+    assert.equal(final?.claimCount, 1n, "it never timed out");
+  });
+
+  it("finishes running tasks on stop, within the grace period", async () => {
+    const queue = newQueue();
+    const { task } = await client.submitTask({ queue });
+    let started = false;
+    const w = worker({
+      queues: [queue],
+      handler: async () => {
+        started = true;
+        await sleep(300);
+      },
+    });
+    const done = w.run();
+    await until(async () => started, "the handler to start");
+    w.stop();
+    await done;
+    const { task: final } = await client.getTaskStateByID({ uuid: task!.uuid });
+    assert.equal(final?.currentState, "completed");
+  });
+
+  it("hands back what is still running when the grace period ends", async () => {
+    const queue = newQueue();
+    const { task } = await client.submitTask({ queue, timeout: 60n });
+    let started = false;
+    const w = worker({
+      queues: [queue],
+      shutdownGraceMs: 100,
+      handler: async (_task, { signal }) => {
+        started = true;
+        await sleep(5000, undefined, { signal }).catch(() => {});
+      },
+    });
+    const done = w.run();
+    await until(async () => started, "the handler to start");
+    w.stop();
+    await done;
+    const { task: final } = await client.getTaskStateByID({ uuid: task!.uuid });
+    assert.equal(final?.inFlight, false);
+    assert.equal(final?.currentState, "submitted", "back where it was claimed");
+  });
+});
