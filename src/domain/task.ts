@@ -67,6 +67,12 @@ export interface Claim {
   /** "" means the state the task is claimed from. */
   overrideAutoTargetState: string;
   workerId: string;
+  /**
+   * Per-task worker ids, in claim order, when one statement serves the
+   * claims of several workers (coalescing); tasks beyond the list, or all
+   * when it is empty, get `workerId`.
+   */
+  workerIds: string[];
   /** How many tasks to take at most. */
   limit: number;
 }

@@ -219,6 +219,7 @@ export function toClaim(input: ClaimInput): Claim {
     workerId:
       checkName("worker_id", input.workerId, { optional: true }) ||
       ANONYMOUS_WORKER,
+    workerIds: [],
     limit,
   };
 }

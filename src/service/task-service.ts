@@ -29,6 +29,7 @@ import {
 } from "../domain/validate.js";
 import type { CompletionRequest } from "../domain/task.js";
 import type { Completion, TaskStore } from "../store/store.js";
+import { ClaimCoalescer } from "./claim-coalescer.js";
 import { ClaimWaiters } from "./claim-waiters.js";
 import { TaskEvents } from "./task-events.js";
 
@@ -57,12 +58,14 @@ export class TaskService {
   /** Long-poll claims waiting in this instance. */
   readonly waiters = new ClaimWaiters();
   private readonly closing = new AbortController();
+  private readonly claims: ClaimCoalescer;
 
   constructor(
     readonly store: TaskStore,
     readonly limits: Limits,
     readonly events: TaskEvents = new TaskEvents(),
   ) {
+    this.claims = new ClaimCoalescer((claim) => store.claim(claim));
     // Whatever leaves a task waiting wakes a claim waiting for it here;
     // other instances learn of it from the store's notifications.
     events.on("submitted", (e) => this.waiters.wake(e.queue, e.state));
@@ -114,7 +117,7 @@ export class TaskService {
       const ticket = this.waiters.enter(claim.queues, claim.currentState);
       try {
         if (signal?.aborted) return [];
-        const tasks = await this.store.claim(claim);
+        const tasks = await this.claims.claim(claim);
         if (tasks.length > 0) return await this.deliver(claim, tasks, signal);
 
         const left = until - Date.now();

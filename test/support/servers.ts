@@ -106,6 +106,7 @@ export async function spawnServer(
     },
   );
   let output = "";
+  let listeningTimer: NodeJS.Timeout | undefined;
   const listening = new Promise<{ api_port: number; ops_port: number }>(
     (resolve, reject) => {
       const onData = (chunk: Buffer) => {
@@ -121,13 +122,15 @@ export async function spawnServer(
       child.once("exit", (code) =>
         reject(new Error(`server exited with ${code} before listening:\n${output}`)),
       );
-      setTimeout(() => {
+      const timer = setTimeout(() => {
         child.kill("SIGKILL");
         reject(new Error(`server did not listen within 30 s:\n${output}`));
-      }, 30_000).unref();
+      }, 30_000);
+      child.stdout.once("close", () => clearTimeout(timer));
+      listeningTimer = timer;
     },
   );
-  const ports = await listening;
+  const ports = await listening.finally(() => clearTimeout(listeningTimer));
   return {
     child,
     apiPort: ports.api_port,

@@ -209,6 +209,7 @@ export class PostgresStore implements TaskStore {
       claim.overrideAutoTargetState,
       claim.overrideTimeout,
       claim.workerId,
+      claim.workerIds,
     ]);
     return claimedTasks(result.rows);
   }

@@ -155,6 +155,11 @@ export class SqliteStore implements TaskStore {
         override_auto_target_state: claim.overrideAutoTargetState,
         override_timeout: claim.overrideTimeout,
         worker_id: claim.workerId,
+        workers: JSON.stringify(
+          Object.fromEntries(
+            claim.workerIds.map((id, i) => [String(picked[i]?.seq), id]),
+          ),
+        ),
       }) as Row[];
       return claimedTasks(rows);
     })();

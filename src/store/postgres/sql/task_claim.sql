@@ -7,7 +7,9 @@
 -- concurrent claimers take different tasks without waiting on each other.
 -- Parameters: $1 queues (text[]), $2 current_state, $3 limit,
 --   $4 override_current_state, $5 override_auto_target_state,
---   $6 override_timeout (>0 lease, <0 none, 0 the task's own), $7 worker_id
+--   $6 override_timeout (>0 lease, <0 none, 0 the task's own), $7 worker_id,
+--   $8 worker_ids (text[]: the worker of the n-th task in claim order,
+--   when one statement serves several claims; beyond it, $7)
 -- Returns: the claimed tasks (with seq), in no particular order.
 WITH candidates AS (
   SELECT c.seq, c.priority, c.submit_time
@@ -21,7 +23,9 @@ WITH candidates AS (
   ) AS c
 ),
 picked AS (
-  SELECT seq FROM candidates
+  SELECT seq,
+    row_number() OVER (ORDER BY priority DESC, submit_time, seq) AS n
+  FROM candidates
   ORDER BY priority DESC, submit_time, seq
   LIMIT $3::integer
 )
@@ -37,7 +41,7 @@ UPDATE {{schema}}.tasks AS t SET
     ELSE {{schema}}.now_ns() + t.timeout * 1000000000
   END,
   claim_token = replace(gen_random_uuid()::text, '-', ''),
-  worker_id = $7::text,
+  worker_id = coalesce(($8::text[])[picked.n::integer], $7::text),
   claim_count = t.claim_count + 1,
   claim_time = {{schema}}.now_ns(),
   update_time = {{schema}}.now_ns()

@@ -5,7 +5,9 @@
 -- nobody else can claim the tasks in between.
 -- Parameters: :seqs (a JSON array of seq), :override_current_state,
 --   :override_auto_target_state, :override_timeout (>0 lease, <0 none,
---   0 the task's own), :worker_id
+--   0 the task's own), :worker_id, :workers (a JSON object from seq to
+--   worker id, when one statement serves several claims; others get
+--   :worker_id)
 -- Returns: the claimed tasks, in no particular order.
 UPDATE tasks SET
   current_state = CASE WHEN :override_current_state <> ''
@@ -19,7 +21,8 @@ UPDATE tasks SET
     ELSE CAST(unixepoch('now', 'subsec') * 1000 AS INTEGER) * 1000000 + timeout * 1000000000
   END,
   claim_token = lower(hex(randomblob(16))),
-  worker_id = :worker_id,
+  worker_id = coalesce(
+    json_extract(:workers, '$."' || seq || '"'), :worker_id),
   claim_count = claim_count + 1,
   claim_time = CAST(unixepoch('now', 'subsec') * 1000 AS INTEGER) * 1000000,
   update_time = CAST(unixepoch('now', 'subsec') * 1000 AS INTEGER) * 1000000
