@@ -136,6 +136,13 @@ describe("corndogs CLI", { concurrency: true }, () => {
     const piped = await cli(["next", "cli-b", "--payload-only"]);
     assert.equal(piped.code, 0, piped.stderr);
     assert.equal(piped.stdout, "step 2");
+    assert.match(
+      piped.stderr,
+      /^uuid=[0-9a-f-]{36} queue=cli-b current_state=submitted-working claim_token=[0-9a-f]{32}$/mu,
+    );
+    const none = await cli(["next", "cli-b", "--payload-only"]);
+    assert.equal(none.code, 3, "exit 3: nothing waiting");
+    assert.equal(none.stdout, "");
   });
 
   it("takes a payload from stdin and shows binary as a size", async () => {
@@ -182,6 +189,24 @@ describe("corndogs CLI", { concurrency: true }, () => {
     const overJson = await cli(["counts", "cli-count", "--protocol", "json"]);
     assert.equal(overJson.code, 0, overJson.stderr);
     assert.match(overJson.stdout, /^submitted\s+2$/mu);
+  });
+
+  it("keeps priority and timeout on update unless given", async () => {
+    const submitted = taskOf(
+      await cliJson(["submit", "cli-update", "--priority", "5", "--timeout", "60"]),
+    );
+    const uuid = String(submitted["uuid"]);
+    const kept = taskOf(
+      await cliJson(["update", uuid, "cli-update", "submitted", "retry"]),
+    );
+    assert.equal(kept["currentState"], "retry");
+    assert.equal(kept["priority"], "5");
+    assert.equal(kept["timeout"], "60");
+    const changed = taskOf(
+      await cliJson(["update", uuid, "cli-update", "retry", "again", "--priority", "-2"]),
+    );
+    assert.equal(changed["priority"], "-2");
+    assert.equal(changed["timeout"], "60");
   });
 
   it("reports a failed guard as failed_precondition, exit 1", async () => {

@@ -25,6 +25,9 @@ interface NextFlags extends ClientFlags {
 /** The message when no task is waiting (a normal answer, exit 0). */
 export const NO_TASK = "no task waiting";
 
+/** Exit status of `--payload-only` when no task was waiting. */
+export const NO_TASK_EXIT = 3;
+
 /** The `next` command. */
 export function nextCommand(): Command {
   return clientCommand("next", "claim the next waiting task of a queue")
@@ -41,7 +44,8 @@ export function nextCommand(): Command {
     .addOption(
       new Option(
         "--payload-only",
-        "write only the raw payload to stdout",
+        "write only the raw payload to stdout, and the task's uuid, " +
+          "state and claim token to stderr (exit 3 if none waits)",
       ).conflicts("json"),
     )
     .action((queue: string, flags: NextFlags) =>
@@ -56,8 +60,18 @@ export function nextCommand(): Command {
         });
         const task = response.task;
         if (flags.payloadOnly === true) {
-          if (task) process.stdout.write(task.payload);
-          else process.stderr.write(`${NO_TASK}\n`);
+          if (task === undefined) {
+            process.stderr.write(`${NO_TASK}\n`);
+            process.exitCode = NO_TASK_EXIT;
+            return;
+          }
+          // What the caller needs to complete the task, kept off stdout.
+          process.stderr.write(
+            `uuid=${task.uuid} queue=${task.queue} ` +
+              `current_state=${task.currentState} ` +
+              `claim_token=${task.claimToken}\n`,
+          );
+          process.stdout.write(task.payload);
           return;
         }
         printResponse(flags.json, pb.GetNextTaskResponseSchema, response, () =>

@@ -37,10 +37,14 @@ export function updateCommand(): Command {
     )
     .option(
       "--timeout <seconds>",
-      "new lease length; 0 = none (the default)",
+      "new lease length; 0 = none (default: the task's current timeout)",
       timeoutOption("--timeout"),
     )
-    .option("--priority <n>", "new priority (default: 0)", priorityOption)
+    .option(
+      "--priority <n>",
+      "new priority (default: the task's current priority)",
+      priorityOption,
+    )
     .option("--payload <text>", "replace the payload with this UTF-8 text")
     .option(
       "--payload-file <path>",
@@ -67,14 +71,21 @@ export function updateCommand(): Command {
             { text: flags.payload, file: flags.payloadFile },
             "--payload or --payload-file",
           );
-          const response = await clientFrom(flags).updateTask({
+          const client = clientFrom(flags);
+          // The wire cannot leave timeout and priority out, so options
+          // not given keep the task's current values.
+          const current =
+            flags.timeout === undefined || flags.priority === undefined
+              ? (await client.getTaskStateByID({ uuid, queue })).task
+              : undefined;
+          const response = await client.updateTask({
             uuid,
             queue,
             currentState,
             newState,
             autoTargetState: flags.target ?? "",
-            timeout: flags.timeout ?? 0n,
-            priority: flags.priority ?? 0n,
+            timeout: flags.timeout ?? current?.timeout ?? 0n,
+            priority: flags.priority ?? current?.priority ?? 0n,
             payload,
             claimToken: flags.claimToken ?? "",
             keepInFlight: flags.keepInFlight === true,

@@ -94,7 +94,8 @@ export interface TaskUpdate {
   guard: TaskGuard;
   newState: string;
   autoTargetState: string;
-  timeout: bigint;
+  /** Undefined keeps the task's own timeout. */
+  timeout: bigint | undefined;
   priority: bigint;
   /** Undefined keeps the payload; an empty array empties it. */
   payload: Uint8Array | undefined;

@@ -302,6 +302,16 @@ export function toGuard(input: TaskGuard): TaskGuard {
 }
 
 /**
+ * The timeout an update sets. A heartbeat (`keep_in_flight`) with timeout
+ * 0 keeps the task's own and re-arms from it; a negative one clears the
+ * lease. Otherwise, as on submit, 0 or negative means none.
+ */
+function updateTimeout(input: UpdateInput): bigint | undefined {
+  if (input.keepInFlight && input.timeout === 0n) return undefined;
+  return checkTimeout("timeout", input.timeout);
+}
+
+/**
  * Validates an update. The target defaults to `<new_state>-working`, or,
  * with `keep_in_flight`, to "" meaning "keep the task's own".
  */
@@ -321,7 +331,7 @@ export function toUpdate(input: UpdateInput, limits: Limits): TaskUpdate {
     guard,
     newState,
     autoTargetState,
-    timeout: checkTimeout("timeout", input.timeout),
+    timeout: updateTimeout(input),
     priority: input.priority,
     payload:
       input.payload === undefined

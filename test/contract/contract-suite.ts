@@ -369,6 +369,23 @@ export function contractSuite(kind: StoreKind, protocol: "grpc" | "json") {
         assert.equal(task?.deadline, task!.updateTime + 120n * 1_000_000_000n);
       });
 
+      it("re-arms from the task's own timeout when a heartbeat names none", async () => {
+        const queue = newQueue();
+        await submit(queue, { timeout: 45n, priority: 3n });
+        const c = await claim(queue);
+        const { task } = await client.updateTask({
+          uuid: c!.uuid,
+          queue,
+          currentState: c!.currentState,
+          newState: c!.currentState,
+          priority: 3n,
+          claimToken: c!.claimToken,
+          keepInFlight: true,
+        });
+        assert.equal(task?.timeout, 45n);
+        assert.equal(task?.deadline, task!.updateTime + 45n * 1_000_000_000n);
+      });
+
       it("refuses keep_in_flight for a waiting task", async () => {
         const queue = newQueue();
         const t = await submit(queue);

@@ -222,7 +222,7 @@ export class PostgresStore implements TaskStore {
             ...guardParams(guard),
             update.newState,
             update.autoTargetState,
-            update.timeout,
+            update.timeout ?? -1n,
             update.priority,
             update.payload !== undefined,
             Buffer.from(update.payload ?? []),

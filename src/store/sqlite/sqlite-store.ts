@@ -192,7 +192,7 @@ export class SqliteStore implements TaskStore {
       ...guardParams(update.guard),
       new_state: update.newState,
       auto_target_state: update.autoTargetState,
-      timeout: update.timeout,
+      timeout: update.timeout ?? -1n,
       priority: update.priority,
       has_payload: update.payload === undefined ? 0 : 1,
       payload: Buffer.from(update.payload ?? []),
