@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { testSettings } from "./support/servers.js";
 import { createLogger } from "../src/log.js";
 import { startServer, type RunningServer } from "../src/server/serve.js";
 
@@ -69,15 +70,11 @@ function base64(text: string): string {
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "corndogs-cli-"));
   server = await startServer(
-    {
-      databaseUrl: `sqlite:${join(dir, "cli.db")}`,
-      listen: { host: "127.0.0.1", port: 0 },
-      httpListen: { host: "127.0.0.1", port: 0 },
+    testSettings(`sqlite:${join(dir, "cli.db")}`, {
       maxPayloadBytes: 1024 * 1024,
       sweepIntervalMs: 1000,
       shutdownGraceMs: 1000,
-      logLevel: "silent",
-    },
+    }),
     createLogger("silent"),
   );
 });

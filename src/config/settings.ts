@@ -13,6 +13,12 @@ export interface ServeSettings {
   sweepIntervalMs: number;
   shutdownGraceMs: number;
   logLevel: LogLevel;
+  stats: boolean;
+  statsFlushMs: number;
+  maintenanceIntervalMs: number;
+  archiveRetentionHours: number;
+  historyRetentionHours: number;
+  metricsMaxQueues: number;
 }
 
 export interface HostPort {
@@ -85,6 +91,12 @@ export function parseDatabaseUrl(value: string, source: string): string {
   return value;
 }
 
+function parseOnOff(value: string, source: string): boolean {
+  if (value === "on") return true;
+  if (value === "off") return false;
+  return fail(source, value, "on or off");
+}
+
 function parseLogLevel(value: string, source: string): LogLevel {
   if (!(LOG_LEVELS as readonly string[]).includes(value)) {
     fail(source, value, `one of ${LOG_LEVELS.join(", ")}`);
@@ -142,5 +154,48 @@ export const SERVE_SETTINGS: { [K in keyof ServeSettings]: SettingSpec<ServeSett
     defaultValue: "info",
     description: `log level: ${LOG_LEVELS.join(", ")}`,
     parse: parseLogLevel,
+  },
+  stats: {
+    flag: "--stats",
+    env: "CORNDOGS_STATS",
+    defaultValue: "on",
+    description: "record statistics (workers, history, durations): on, off",
+    parse: parseOnOff,
+  },
+  statsFlushMs: {
+    flag: "--stats-flush-ms",
+    env: "CORNDOGS_STATS_FLUSH_MS",
+    defaultValue: "1000",
+    description: "how often counted statistics are written, in milliseconds",
+    parse: integerIn(50, 60_000, "milliseconds"),
+  },
+  maintenanceIntervalMs: {
+    flag: "--maintenance-interval-ms",
+    env: "CORNDOGS_MAINTENANCE_INTERVAL_MS",
+    defaultValue: "10000",
+    description:
+      "how often the live-task gauges are refreshed and old rows pruned",
+    parse: integerIn(100, 600_000, "milliseconds"),
+  },
+  archiveRetentionHours: {
+    flag: "--archive-retention-hours",
+    env: "CORNDOGS_ARCHIVE_RETENTION_HOURS",
+    defaultValue: "168",
+    description: "how long completed and canceled tasks are kept",
+    parse: integerIn(1, 24 * 3660, "hours"),
+  },
+  historyRetentionHours: {
+    flag: "--history-retention-hours",
+    env: "CORNDOGS_HISTORY_RETENTION_HOURS",
+    defaultValue: "744",
+    description: "how long statistics history and idle workers are kept",
+    parse: integerIn(1, 24 * 3660, "hours"),
+  },
+  metricsMaxQueues: {
+    flag: "--metrics-max-queues",
+    env: "CORNDOGS_METRICS_MAX_QUEUES",
+    defaultValue: "200",
+    description: "most queues with their own metric labels; others: _other",
+    parse: integerIn(1, 100_000, "queues"),
   },
 };

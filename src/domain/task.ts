@@ -111,6 +111,8 @@ export interface TimedOutTask {
   state: string;
   /** The worker that held the lease. */
   workerId: string;
+  /** When it went back, in Unix ns (database clock). */
+  at: bigint;
 }
 
 /** One row of the live-task counts. */

@@ -7,13 +7,22 @@ import type { Interceptor } from "@connectrpc/connect";
 import { ConnectError, Code } from "@connectrpc/connect";
 import {
   Counter,
+  Gauge,
   Histogram,
   Registry,
   collectDefaultMetrics,
 } from "prom-client";
+import type { LiveCount } from "../domain/stats.js";
 import type { TaskEvents } from "../service/task-events.js";
+import { QueueLabels } from "./queue-labels.js";
 
 const NS_PER_SECOND = 1e9;
+
+interface Totals {
+  waiting: number;
+  inFlight: number;
+  age: number;
+}
 
 /** The registry and instruments of one server. */
 export class ServerMetrics {
@@ -51,14 +60,74 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  private readonly waiting = new Gauge({
+    name: "corndogs_tasks_waiting",
+    help:
+      "Waiting tasks by queue and state, from the database; exported by " +
+      "one instance at a time (the maintenance lease holder).",
+    labelNames: ["queue", "state"] as const,
+    registers: [this.registry],
+  });
+
+  private readonly inFlight = new Gauge({
+    name: "corndogs_tasks_in_flight",
+    help: "In-flight tasks by queue and state; exported like waiting.",
+    labelNames: ["queue", "state"] as const,
+    registers: [this.registry],
+  });
+
+  private readonly oldestAge = new Gauge({
+    name: "corndogs_oldest_waiting_age_seconds",
+    help: "Age of the oldest waiting task by queue and state.",
+    labelNames: ["queue", "state"] as const,
+    registers: [this.registry],
+  });
+
+  private readonly queues: QueueLabels;
+
+  constructor(maxQueues = 200) {
+    this.queues = new QueueLabels(maxQueues);
     collectDefaultMetrics({ register: this.registry, prefix: "corndogs_" });
+  }
+
+  /**
+   * Sets the live-task gauges from `counts` taken at `now` (Unix ns),
+   * replacing the previous values; queues beyond the label cap are summed
+   * under `_other` (their oldest age is the oldest of them).
+   */
+  setLiveCounts(counts: LiveCount[], now: bigint): void {
+    const rows = new Map<string, { queue: string; state: string } & Totals>();
+    for (const c of counts) {
+      const queue = this.queues.label(c.queue);
+      const key = JSON.stringify([queue, c.state]);
+      const row = rows.get(key) ?? { queue, state: c.state, waiting: 0, inFlight: 0, age: 0 };
+      row.waiting += Number(c.waiting);
+      row.inFlight += Number(c.inFlight);
+      if (c.oldestWaiting > 0n) {
+        const age = Number(now - c.oldestWaiting) / NS_PER_SECOND;
+        row.age = Math.max(row.age, age);
+      }
+      rows.set(key, row);
+    }
+    this.clearLiveCounts();
+    for (const { queue, state, waiting, inFlight, age } of rows.values()) {
+      this.waiting.set({ queue, state }, waiting);
+      this.inFlight.set({ queue, state }, inFlight);
+      this.oldestAge.set({ queue, state }, age);
+    }
+  }
+
+  /** Drops the live-task gauges (this instance no longer exports them). */
+  clearLiveCounts(): void {
+    this.waiting.reset();
+    this.inFlight.reset();
+    this.oldestAge.reset();
   }
 
   /** Counts the transitions announced by `events`. */
   observe(events: TaskEvents): void {
     const count = (queue: string, transition: string) =>
-      this.transitions.inc({ queue, transition });
+      this.transitions.inc({ queue: this.queues.label(queue), transition });
     events.on("submitted", (e) => count(e.queue, "submitted"));
     events.on("claimed", (e) => count(e.queue, "claimed"));
     events.on("updated", (e) => count(e.queue, "updated"));
@@ -68,7 +137,7 @@ export class ServerMetrics {
       count(e.queue, "completed");
       if (e.workDuration > 0n) {
         const seconds = Number(e.workDuration) / NS_PER_SECOND;
-        this.workDuration.observe({ queue: e.queue }, seconds);
+        this.workDuration.observe({ queue: this.queues.label(e.queue) }, seconds);
       }
     });
   }

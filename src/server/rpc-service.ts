@@ -15,16 +15,26 @@ import type {
   CompletionResult,
   TaskService,
 } from "../service/task-service.js";
+import type { StatsService } from "../service/stats-service.js";
 import { describeError } from "./rpc-errors.js";
+import { statsHandlers } from "./rpc-stats.js";
 import { fromSubmitRequest, toWireTask } from "./rpc-convert.js";
 
 /** Routes for connectNodeAdapter: the CorndogsService on `service`. */
-export function corndogsRoutes(service: TaskService) {
+export function corndogsRoutes(service: TaskService, stats: StatsService) {
   return (router: ConnectRouter) =>
-    router.service(CorndogsService, handlers(service));
+    router.service(CorndogsService, {
+      ...handlers(service),
+      ...statsHandlers(stats),
+    });
 }
 
-function handlers(service: TaskService): ServiceImpl<typeof CorndogsService> {
+type TaskHandlers = Omit<
+  ServiceImpl<typeof CorndogsService>,
+  keyof ReturnType<typeof statsHandlers>
+>;
+
+function handlers(service: TaskService): TaskHandlers {
   return {
     async submitTask(request) {
       const task = await service.submit(fromSubmitRequest(request));

@@ -6,6 +6,9 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import type { ServeSettings } from "../config/settings.js";
 import { LeaseSweeper } from "../service/lease-sweeper.js";
+import { Maintenance } from "../service/maintenance.js";
+import { StatsRecorder } from "../service/stats-recorder.js";
+import { StatsService } from "../service/stats-service.js";
 import { TaskService } from "../service/task-service.js";
 import { openStore, redact } from "../store/open-store.js";
 import { ApiListener } from "./api-listener.js";
@@ -41,16 +44,32 @@ export async function startServer(
   const service = new TaskService(store, {
     maxPayloadBytes: settings.maxPayloadBytes,
   });
-  const metrics = new ServerMetrics();
+  const metrics = new ServerMetrics(settings.metricsMaxQueues);
   metrics.observe(service.events);
   const sweeper = new LeaseSweeper(service, settings.sweepIntervalMs, log);
+  const recorder = new StatsRecorder(store, log);
+  if (settings.stats) recorder.start(service.events, settings.statsFlushMs);
+  const stats = new StatsService(store, recorder);
+  const maintenance = new Maintenance(
+    store,
+    {
+      intervalMs: settings.maintenanceIntervalMs,
+      archiveRetentionHours: settings.archiveRetentionHours,
+      historyRetentionHours: settings.historyRetentionHours,
+      onLiveCounts: (counts, now) =>
+        counts
+          ? metrics.setLiveCounts(counts, now)
+          : metrics.clearLiveCounts(),
+    },
+    log,
+  );
   const stopListening = await store.listenForWaiting?.((queue, state, n) =>
     service.waiters.wake(queue, state, n),
   );
 
   const api = new ApiListener(
     connectNodeAdapter({
-      routes: corndogsRoutes(service),
+      routes: corndogsRoutes(service, stats),
       // Outermost first: metrics see the status the client gets.
       interceptors: [metrics.interceptor(), errorMapping(log)],
       // JSON carries bytes as base64, 4/3 of their size.
@@ -67,6 +86,7 @@ export async function startServer(
     settings.httpListen.port,
   );
   sweeper.start();
+  maintenance.start();
   log.info({ api_port: apiPort, ops_port: opsPort }, "server: listening");
 
   return {
@@ -78,6 +98,8 @@ export async function startServer(
       service.stopWaiting();
       await api.close(settings.shutdownGraceMs);
       await sweeper.stop();
+      await maintenance.stop();
+      await recorder.stop();
       await stopListening?.();
       await ops.close();
       await store.close();

@@ -148,6 +148,7 @@ export class TaskService {
         queue: task.queue,
         fromState: claim.currentState,
         workerId: claim.workerId,
+        at: task.claimTime,
       });
     }
     // A full batch suggests more are waiting: pass the wake-up on.
@@ -234,7 +235,9 @@ export class TaskService {
     this.events.emit("completed", {
       queue: done.task.queue,
       fromState: guard.currentState,
+      workerId: done.task.workerId,
       workDuration: done.task.workDuration,
+      at: done.task.completeTime,
     });
     if (done.next) this.emitSubmitted([done.next]);
   }
@@ -260,6 +263,8 @@ export class TaskService {
     this.events.emit("canceled", {
       queue: task.queue,
       fromState: guard.currentState,
+      workerId: task.workerId,
+      at: task.completeTime,
     });
     return task;
   }
@@ -300,6 +305,7 @@ export class TaskService {
       queue: task.queue,
       state: task.state,
       workerId: task.workerId,
+      at: task.at,
     });
   }
 

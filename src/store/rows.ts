@@ -3,7 +3,14 @@
  * this module absorbs how each driver represents integers, booleans and
  * bytes (bigint or string, 0/1 or true/false, Buffer).
  */
+import type {
+  HistoryEvent,
+  HistoryRow,
+  LiveCount,
+  WorkerRow,
+} from "../domain/stats.js";
 import type { Task, TimedOutTask } from "../domain/task.js";
+import type { DurationBucketCount } from "./store.js";
 
 type Row = Record<string, unknown>;
 
@@ -70,6 +77,7 @@ export function timedOutTask(row: Row): TimedOutTask {
     queue: text(row.queue),
     state: text(row.state),
     workerId: text(row.worker_id),
+    at: int(row.at),
   };
 }
 
@@ -93,4 +101,51 @@ export function claimedOrder(rows: Row[]): Row[] {
  */
 export function claimedTasks(rows: Row[]): Task[] {
   return claimedOrder(rows).map(liveTask);
+}
+
+/** A row of the history. */
+export function historyRow(row: Row): HistoryRow {
+  return {
+    minute: int(row.minute),
+    queue: text(row.queue),
+    state: text(row.state),
+    event: text(row.event) as HistoryEvent,
+    workerId: text(row.worker_id),
+    count: int(row.count),
+    workSum: int(row.work_sum),
+    workMax: int(row.work_max),
+  };
+}
+
+/** A row of the work-duration buckets, summed over a window. */
+export function durationBucketCount(row: Row): DurationBucketCount {
+  return {
+    queue: text(row.queue),
+    bucket: Number(row.bucket),
+    count: int(row.count),
+  };
+}
+
+/** A row of the workers table. */
+export function workerRow(row: Row): WorkerRow {
+  return {
+    queue: text(row.queue),
+    workerId: text(row.worker_id),
+    firstSeen: int(row.first_seen),
+    lastSeen: int(row.last_seen),
+    claims: int(row.claims),
+    completions: int(row.completions),
+    timeouts: int(row.timeouts),
+  };
+}
+
+/** A row of the live counts. */
+export function liveCount(row: Row): LiveCount {
+  return {
+    queue: text(row.queue),
+    state: text(row.state),
+    waiting: int(row.waiting),
+    inFlight: int(row.in_flight),
+    oldestWaiting: int(row.oldest_waiting),
+  };
 }

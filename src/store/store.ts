@@ -5,6 +5,12 @@
  * domain; stores only run them atomically, using the database clock.
  */
 import type {
+  HistoryRow,
+  LiveCount,
+  StatsDelta,
+  WorkerRow,
+} from "../domain/stats.js";
+import type {
   Claim,
   CompletionRequest,
   HeldTask,
@@ -22,6 +28,16 @@ export interface Completion {
   task: Task;
   /** The task created in the same transaction, if one was asked for. */
   next: Task | undefined;
+}
+
+/** Kinds of rows that retention prunes. */
+export type PrunableRows = "archived_tasks" | "history" | "workers";
+
+/** Completions per queue and work-duration bucket. */
+export interface DurationBucketCount {
+  queue: string;
+  bucket: number;
+  count: bigint;
 }
 
 /** Whether the schema is usable by this version of Corndogs. */
@@ -106,6 +122,41 @@ export interface TaskStore {
 
   /** Live tasks per queue and state. */
   stateCounts(queue: string | undefined): Promise<StateCount[]>;
+
+  /** Adds counted events to the statistics. */
+  recordStats(delta: StatsDelta): Promise<void>;
+
+  /** Waiting and in-flight tasks per queue and state. */
+  liveCounts(queue: string | undefined): Promise<LiveCount[]>;
+
+  /** History rows of the minutes in [since, until). */
+  historyRows(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<HistoryRow[]>;
+
+  /** Completions per work-duration bucket over the minutes in [since, until). */
+  durationBuckets(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<DurationBucketCount[]>;
+
+  /** Workers last seen at or after `since`. */
+  workersSeen(since: bigint, queue: string | undefined): Promise<WorkerRow[]>;
+
+  /** The database clock, in Unix ns. */
+  clock(): Promise<bigint>;
+
+  /**
+   * Takes or renews the lease `name` for `holder` for `ttlMs`; answers
+   * whether `holder` has it.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+
+  /** Deletes at most `limit` rows older than `before`; answers how many. */
+  prune(rows: PrunableRows, before: bigint, limit: number): Promise<number>;
 
   /** Answers when the database is reachable and the schema current. */
   schemaStatus(): Promise<SchemaStatus>;

@@ -45,6 +45,12 @@ export function testSettings(
     sweepIntervalMs: 100,
     shutdownGraceMs: 2000,
     logLevel: "silent",
+    stats: true,
+    statsFlushMs: 1000,
+    maintenanceIntervalMs: 10_000,
+    archiveRetentionHours: 168,
+    historyRetentionHours: 744,
+    metricsMaxQueues: 200,
     ...overrides,
   };
 }

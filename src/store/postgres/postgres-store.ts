@@ -33,13 +33,34 @@ import {
   type TimedOutTask,
 } from "../../domain/task.js";
 import { expectedMigrations, migrate as runMigrations } from "../migrations.js";
-import { archivedTask, claimedTasks, liveTask, timedOutTask } from "../rows.js";
+import {
+  archivedTask,
+  claimedTasks,
+  durationBucketCount,
+  historyRow,
+  liveCount,
+  liveTask,
+  timedOutTask,
+  workerRow,
+} from "../rows.js";
 import { loadSql } from "../sql-files.js";
 import {
   WaitingNotifications,
   type WaitingListener,
 } from "./waiting-listener.js";
-import type { Completion, SchemaStatus, TaskStore } from "../store.js";
+import type {
+  HistoryRow,
+  LiveCount,
+  StatsDelta,
+  WorkerRow,
+} from "../../domain/stats.js";
+import type {
+  Completion,
+  DurationBucketCount,
+  PrunableRows,
+  SchemaStatus,
+  TaskStore,
+} from "../store.js";
 
 const MIGRATIONS = new URL("./migrations/", import.meta.url);
 const SQL_DIR = new URL("./sql/", import.meta.url);
@@ -55,6 +76,19 @@ const SQL_NAMES = [
   "task_expire",
   "task_count_by_state",
   "archived_task_get",
+  "history_add",
+  "work_durations_add",
+  "workers_add",
+  "task_live_counts",
+  "history_window",
+  "work_durations_window",
+  "workers_seen",
+  "clock_now",
+  "lease_acquire",
+  "archived_task_prune",
+  "history_prune",
+  "work_durations_prune",
+  "workers_prune",
   "schema_exists",
   "schema_create",
   "migration_lock",
@@ -400,6 +434,128 @@ export class PostgresStore implements TaskStore {
     return result.rows;
   }
 
+  async recordStats(delta: StatsDelta): Promise<void> {
+    // Sorted by key, so instances adding at once lock rows in one order.
+    const history = [...delta.history].sort(byKey((r) => [
+      r.minute, r.queue, r.event, r.state, r.workerId,
+    ]));
+    const durations = [...delta.durations].sort(byKey((r) => [
+      r.minute, r.queue, r.bucket,
+    ]));
+    const workers = [...delta.workers].sort(byKey((r) => [
+      r.queue, r.workerId,
+    ]));
+    if (history.length > 0) {
+      await this.pool.query(this.sql.history_add, [
+        history.map((r) => r.minute),
+        history.map((r) => r.queue),
+        history.map((r) => r.state),
+        history.map((r) => r.event),
+        history.map((r) => r.workerId),
+        history.map((r) => r.count),
+        history.map((r) => r.workSum),
+        history.map((r) => r.workMax),
+      ]);
+    }
+    if (durations.length > 0) {
+      await this.pool.query(this.sql.work_durations_add, [
+        durations.map((r) => r.minute),
+        durations.map((r) => r.queue),
+        durations.map((r) => r.bucket),
+        durations.map((r) => r.count),
+      ]);
+    }
+    if (workers.length > 0) {
+      await this.pool.query(this.sql.workers_add, [
+        workers.map((r) => r.queue),
+        workers.map((r) => r.workerId),
+        workers.map((r) => r.firstSeen),
+        workers.map((r) => r.lastSeen),
+        workers.map((r) => r.claims),
+        workers.map((r) => r.completions),
+        workers.map((r) => r.timeouts),
+      ]);
+    }
+  }
+
+  async liveCounts(queue: string | undefined): Promise<LiveCount[]> {
+    const result = await this.pool.query<Row>(this.sql.task_live_counts, [
+      queue ?? null,
+    ]);
+    return result.rows.map(liveCount);
+  }
+
+  async historyRows(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<HistoryRow[]> {
+    const result = await this.pool.query<Row>(this.sql.history_window, [
+      since,
+      until,
+      queue ?? null,
+    ]);
+    return result.rows.map(historyRow);
+  }
+
+  async durationBuckets(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<DurationBucketCount[]> {
+    const result = await this.pool.query<Row>(
+      this.sql.work_durations_window,
+      [since, until, queue ?? null],
+    );
+    return result.rows.map(durationBucketCount);
+  }
+
+  async workersSeen(
+    since: bigint,
+    queue: string | undefined,
+  ): Promise<WorkerRow[]> {
+    const result = await this.pool.query<Row>(this.sql.workers_seen, [
+      since,
+      queue ?? null,
+    ]);
+    return result.rows.map(workerRow);
+  }
+
+  async clock(): Promise<bigint> {
+    const result = await this.pool.query<{ now: bigint }>(this.sql.clock_now);
+    return one(result.rows).now as bigint;
+  }
+
+  async acquireLease(
+    name: string,
+    holder: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    const result = await this.pool.query(this.sql.lease_acquire, [
+      name,
+      holder,
+      ttlMs,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async prune(
+    rows: PrunableRows,
+    before: bigint,
+    limit: number,
+  ): Promise<number> {
+    const statements = {
+      archived_tasks: [this.sql.archived_task_prune],
+      history: [this.sql.history_prune, this.sql.work_durations_prune],
+      workers: [this.sql.workers_prune],
+    }[rows];
+    let deleted = 0;
+    for (const sql of statements) {
+      deleted += (await this.pool.query(sql, [before, limit])).rowCount ?? 0;
+    }
+    return deleted;
+  }
+
   async schemaStatus(): Promise<SchemaStatus> {
     const expected = expectedMigrations(MIGRATIONS);
     let applied: number;
@@ -470,6 +626,18 @@ function migrationLockKey(schema: string): string {
     .digest()
     .readBigInt64BE(0)
     .toString();
+}
+
+/** A comparator over the keys `key` picks, compared in order. */
+function byKey<T>(key: (row: T) => (string | number | bigint)[]) {
+  return (a: T, b: T): number => {
+    const [ka, kb] = [key(a), key(b)];
+    for (let i = 0; i < ka.length; i++) {
+      if (ka[i]! < kb[i]!) return -1;
+      if (ka[i]! > kb[i]!) return 1;
+    }
+    return 0;
+  };
 }
 
 function one(rows: Row[]): Row {

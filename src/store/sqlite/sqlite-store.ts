@@ -29,11 +29,27 @@ import {
   archivedTask,
   claimedOrder,
   claimedTasks,
+  durationBucketCount,
+  historyRow,
+  liveCount,
+  workerRow,
   liveTask,
   timedOutTask,
 } from "../rows.js";
 import { loadSql } from "../sql-files.js";
-import type { Completion, SchemaStatus, TaskStore } from "../store.js";
+import type {
+  HistoryRow,
+  LiveCount,
+  StatsDelta,
+  WorkerRow,
+} from "../../domain/stats.js";
+import type {
+  Completion,
+  DurationBucketCount,
+  PrunableRows,
+  SchemaStatus,
+  TaskStore,
+} from "../store.js";
 
 const MIGRATIONS = new URL("./migrations/", import.meta.url);
 const SQL = loadSql(new URL("./sql/", import.meta.url), [
@@ -49,6 +65,19 @@ const SQL = loadSql(new URL("./sql/", import.meta.url), [
   "task_count_by_state",
   "archived_task_insert",
   "archived_task_get",
+  "history_add",
+  "work_durations_add",
+  "workers_add",
+  "task_live_counts",
+  "history_window",
+  "work_durations_window",
+  "workers_seen",
+  "clock_now",
+  "lease_acquire",
+  "archived_task_prune",
+  "history_prune",
+  "work_durations_prune",
+  "workers_prune",
 ] as const);
 
 type Row = Record<string, unknown>;
@@ -298,6 +327,111 @@ export class SqliteStore implements TaskStore {
       queue: queue ?? null,
     }) as { queue: string; state: string; count: bigint }[];
     return rows;
+  }
+
+  async recordStats(delta: StatsDelta): Promise<void> {
+    this.db.transaction(() => {
+      for (const r of delta.history) {
+        this.sql.history_add.run({
+          minute: r.minute,
+          queue: r.queue,
+          state: r.state,
+          event: r.event,
+          worker_id: r.workerId,
+          count: r.count,
+          work_sum: r.workSum,
+          work_max: r.workMax,
+        });
+      }
+      for (const r of delta.durations) {
+        this.sql.work_durations_add.run({
+          minute: r.minute,
+          queue: r.queue,
+          bucket: r.bucket,
+          count: r.count,
+        });
+      }
+      for (const r of delta.workers) {
+        this.sql.workers_add.run({
+          queue: r.queue,
+          worker_id: r.workerId,
+          first_seen: r.firstSeen,
+          last_seen: r.lastSeen,
+          claims: r.claims,
+          completions: r.completions,
+          timeouts: r.timeouts,
+        });
+      }
+    })();
+  }
+
+  async liveCounts(queue: string | undefined): Promise<LiveCount[]> {
+    const rows = this.sql.task_live_counts.all({ queue: queue ?? null });
+    return (rows as Row[]).map(liveCount);
+  }
+
+  async historyRows(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<HistoryRow[]> {
+    const rows = this.sql.history_window.all({
+      since,
+      until,
+      queue: queue ?? null,
+    });
+    return (rows as Row[]).map(historyRow);
+  }
+
+  async durationBuckets(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<DurationBucketCount[]> {
+    const rows = this.sql.work_durations_window.all({
+      since,
+      until,
+      queue: queue ?? null,
+    });
+    return (rows as Row[]).map(durationBucketCount);
+  }
+
+  async workersSeen(
+    since: bigint,
+    queue: string | undefined,
+  ): Promise<WorkerRow[]> {
+    const rows = this.sql.workers_seen.all({ since, queue: queue ?? null });
+    return (rows as Row[]).map(workerRow);
+  }
+
+  async clock(): Promise<bigint> {
+    return (this.sql.clock_now.get() as { now: bigint }).now;
+  }
+
+  async acquireLease(
+    name: string,
+    holder: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    const row = this.sql.lease_acquire.get({ name, holder, ttl_ms: ttlMs });
+    return row !== undefined;
+  }
+
+  async prune(
+    rows: PrunableRows,
+    before: bigint,
+    limit: number,
+  ): Promise<number> {
+    const statements = {
+      archived_tasks: [this.sql.archived_task_prune],
+      history: [this.sql.history_prune, this.sql.work_durations_prune],
+      workers: [this.sql.workers_prune],
+    }[rows];
+    let deleted = 0;
+    for (const statement of statements) {
+      deleted += statement.run({ before, limit }).changes;
+    }
+    return deleted;
   }
 
   async schemaStatus(): Promise<SchemaStatus> {

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file corndogs/v1alpha1/corndogs.proto.
  */
 export const file_corndogs_v1alpha1_corndogs: GenFile = /*@__PURE__*/
-  fileDesc("CiBjb3JuZG9ncy92MWFscGhhMS9jb3JuZG9ncy5wcm90bxIRY29ybmRvZ3MudjFhbHBoYTEi1wIKBFRhc2sSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRIVCg1jdXJyZW50X3N0YXRlGAMgASgJEhkKEWF1dG9fdGFyZ2V0X3N0YXRlGAQgASgJEhMKC3N1Ym1pdF90aW1lGAUgASgDEhMKC3VwZGF0ZV90aW1lGAYgASgDEg8KB3RpbWVvdXQYByABKAMSDwoHcGF5bG9hZBgIIAEoDBIQCghwcmlvcml0eRgJIAEoAxITCgtjbGFpbV90b2tlbhgKIAEoCRIRCglpbl9mbGlnaHQYCyABKAgSEAoIZGVhZGxpbmUYDCABKAMSEQoJd29ya2VyX2lkGA0gASgJEhMKC2NsYWltX2NvdW50GA4gASgDEhIKCmNsYWltX3RpbWUYDyABKAMSFQoNY29tcGxldGVfdGltZRgQIAEoAxIVCg13b3JrX2R1cmF0aW9uGBEgASgDIogBChFTdWJtaXRUYXNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIVCg1jdXJyZW50X3N0YXRlGAIgASgJEhkKEWF1dG9fdGFyZ2V0X3N0YXRlGAMgASgJEg8KB3RpbWVvdXQYBCABKAMSDwoHcGF5bG9hZBgFIAEoDBIQCghwcmlvcml0eRgGIAEoAyI7ChJTdWJtaXRUYXNrUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2siNgoXR2V0VGFza1N0YXRlQnlJRFJlcXVlc3QSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCSJBChhHZXRUYXNrU3RhdGVCeUlEUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2sivAEKEkdldE5leHRUYXNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIVCg1jdXJyZW50X3N0YXRlGAIgASgJEhgKEG92ZXJyaWRlX3RpbWVvdXQYAyABKAMSHgoWb3ZlcnJpZGVfY3VycmVudF9zdGF0ZRgEIAEoCRIiChpvdmVycmlkZV9hdXRvX3RhcmdldF9zdGF0ZRgFIAEoCRIRCgl3b3JrZXJfaWQYBiABKAkSDwoHd2FpdF9tcxgHIAEoAyI8ChNHZXROZXh0VGFza1Jlc3BvbnNlEiUKBHRhc2sYASABKAsyFy5jb3JuZG9ncy52MWFscGhhMS5UYXNrIucBChFVcGRhdGVUYXNrUmVxdWVzdBIMCgR1dWlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEhUKDWN1cnJlbnRfc3RhdGUYAyABKAkSGQoRYXV0b190YXJnZXRfc3RhdGUYBCABKAkSDwoHdGltZW91dBgFIAEoAxIRCgluZXdfc3RhdGUYBiABKAkSFAoHcGF5bG9hZBgHIAEoDEgAiAEBEhAKCHByaW9yaXR5GAggASgDEhMKC2NsYWltX3Rva2VuGAkgASgJEhYKDmtlZXBfaW5fZmxpZ2h0GAogASgIQgoKCF9wYXlsb2FkIjsKElVwZGF0ZVRhc2tSZXNwb25zZRIlCgR0YXNrGAEgASgLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzayKXAQoTQ29tcGxldGVUYXNrUmVxdWVzdBIMCgR1dWlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEhUKDWN1cnJlbnRfc3RhdGUYAyABKAkSNwoJbmV4dF90YXNrGAQgASgLMiQuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza1JlcXVlc3QSEwoLY2xhaW1fdG9rZW4YBSABKAkiaQoUQ29tcGxldGVUYXNrUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2sSKgoJbmV4dF90YXNrGAIgASgLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzayJcChFDYW5jZWxUYXNrUmVxdWVzdBIMCgR1dWlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEhUKDWN1cnJlbnRfc3RhdGUYAyABKAkSEwoLY2xhaW1fdG9rZW4YBCABKAkiOwoSQ2FuY2VsVGFza1Jlc3BvbnNlEiUKBHRhc2sYASABKAsyFy5jb3JuZG9ncy52MWFscGhhMS5UYXNrIjgKFkNsZWFuVXBUaW1lZE91dFJlcXVlc3QSDwoHYXRfdGltZRgBIAEoAxINCgVxdWV1ZRgCIAEoCSIsChdDbGVhblVwVGltZWRPdXRSZXNwb25zZRIRCgl0aW1lZF9vdXQYASABKAMiEgoQR2V0UXVldWVzUmVxdWVzdCI9ChFHZXRRdWV1ZXNSZXNwb25zZRIOCgZxdWV1ZXMYASADKAkSGAoQdG90YWxfdGFza19jb3VudBgCIAEoAyIbChlHZXRRdWV1ZVRhc2tDb3VudHNSZXF1ZXN0IsABChpHZXRRdWV1ZVRhc2tDb3VudHNSZXNwb25zZRJUCgxxdWV1ZV9jb3VudHMYASADKAsyPi5jb3JuZG9ncy52MWFscGhhMS5HZXRRdWV1ZVRhc2tDb3VudHNSZXNwb25zZS5RdWV1ZUNvdW50c0VudHJ5EhgKEHRvdGFsX3Rhc2tfY291bnQYAiABKAMaMgoQUXVldWVDb3VudHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAM6AjgBIioKGUdldFRhc2tTdGF0ZUNvdW50c1JlcXVlc3QSDQoFcXVldWUYASABKAkixAEKGkdldFRhc2tTdGF0ZUNvdW50c1Jlc3BvbnNlEg0KBXF1ZXVlGAEgASgJEg0KBWNvdW50GAIgASgDElQKDHN0YXRlX2NvdW50cxgDIAMoCzI+LmNvcm5kb2dzLnYxYWxwaGExLkdldFRhc2tTdGF0ZUNvdW50c1Jlc3BvbnNlLlN0YXRlQ291bnRzRW50cnkaMgoQU3RhdGVDb3VudHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAM6AjgBIrYBChNRdWV1ZUFuZFN0YXRlQ291bnRzEg0KBXF1ZXVlGAEgASgJEg0KBWNvdW50GAIgASgDEk0KDHN0YXRlX2NvdW50cxgDIAMoCzI3LmNvcm5kb2dzLnYxYWxwaGExLlF1ZXVlQW5kU3RhdGVDb3VudHMuU3RhdGVDb3VudHNFbnRyeRoyChBTdGF0ZUNvdW50c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAzoCOAEiHwodR2V0UXVldWVBbmRTdGF0ZUNvdW50c1JlcXVlc3Qi8AEKHkdldFF1ZXVlQW5kU3RhdGVDb3VudHNSZXNwb25zZRJqChZxdWV1ZV9hbmRfc3RhdGVfY291bnRzGAEgAygLMkouY29ybmRvZ3MudjFhbHBoYTEuR2V0UXVldWVBbmRTdGF0ZUNvdW50c1Jlc3BvbnNlLlF1ZXVlQW5kU3RhdGVDb3VudHNFbnRyeRpiChhRdWV1ZUFuZFN0YXRlQ291bnRzRW50cnkSCwoDa2V5GAEgASgJEjUKBXZhbHVlGAIgASgLMiYuY29ybmRvZ3MudjFhbHBoYTEuUXVldWVBbmRTdGF0ZUNvdW50czoCOAEiSQoSU3VibWl0VGFza3NSZXF1ZXN0EjMKBXRhc2tzGAEgAygLMiQuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza1JlcXVlc3QiPQoTU3VibWl0VGFza3NSZXNwb25zZRImCgV0YXNrcxgBIAMoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2sizQEKE0dldE5leHRUYXNrc1JlcXVlc3QSDgoGcXVldWVzGAEgAygJEhUKDWN1cnJlbnRfc3RhdGUYAiABKAkSGAoQb3ZlcnJpZGVfdGltZW91dBgDIAEoAxIeChZvdmVycmlkZV9jdXJyZW50X3N0YXRlGAQgASgJEiIKGm92ZXJyaWRlX2F1dG9fdGFyZ2V0X3N0YXRlGAUgASgJEhEKCXdvcmtlcl9pZBgGIAEoCRINCgVsaW1pdBgHIAEoBRIPCgd3YWl0X21zGAggASgDIj4KFEdldE5leHRUYXNrc1Jlc3BvbnNlEiYKBXRhc2tzGAEgAygLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzayJNChRDb21wbGV0ZVRhc2tzUmVxdWVzdBI1CgV0YXNrcxgBIAMoCzImLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza1JlcXVlc3QikgEKEkNvbXBsZXRlVGFza1Jlc3VsdBIlCgR0YXNrGAEgASgLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzaxIqCgluZXh0X3Rhc2sYAiABKAsyFy5jb3JuZG9ncy52MWFscGhhMS5UYXNrEhIKCmVycm9yX2NvZGUYAyABKAkSFQoNZXJyb3JfbWVzc2FnZRgEIAEoCSJPChVDb21wbGV0ZVRhc2tzUmVzcG9uc2USNgoHcmVzdWx0cxgBIAMoCzIlLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza1Jlc3VsdCJXChJFeHRlbmRMZWFzZVJlcXVlc3QSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRITCgtjbGFpbV90b2tlbhgDIAEoCRIPCgd0aW1lb3V0GAQgASgDIjwKE0V4dGVuZExlYXNlUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2sy9gsKD0Nvcm5kb2dzU2VydmljZRJZCgpTdWJtaXRUYXNrEiQuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza1JlcXVlc3QaJS5jb3JuZG9ncy52MWFscGhhMS5TdWJtaXRUYXNrUmVzcG9uc2USawoQR2V0VGFza1N0YXRlQnlJRBIqLmNvcm5kb2dzLnYxYWxwaGExLkdldFRhc2tTdGF0ZUJ5SURSZXF1ZXN0GisuY29ybmRvZ3MudjFhbHBoYTEuR2V0VGFza1N0YXRlQnlJRFJlc3BvbnNlElwKC0dldE5leHRUYXNrEiUuY29ybmRvZ3MudjFhbHBoYTEuR2V0TmV4dFRhc2tSZXF1ZXN0GiYuY29ybmRvZ3MudjFhbHBoYTEuR2V0TmV4dFRhc2tSZXNwb25zZRJZCgpVcGRhdGVUYXNrEiQuY29ybmRvZ3MudjFhbHBoYTEuVXBkYXRlVGFza1JlcXVlc3QaJS5jb3JuZG9ncy52MWFscGhhMS5VcGRhdGVUYXNrUmVzcG9uc2USXwoMQ29tcGxldGVUYXNrEiYuY29ybmRvZ3MudjFhbHBoYTEuQ29tcGxldGVUYXNrUmVxdWVzdBonLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza1Jlc3BvbnNlElkKCkNhbmNlbFRhc2sSJC5jb3JuZG9ncy52MWFscGhhMS5DYW5jZWxUYXNrUmVxdWVzdBolLmNvcm5kb2dzLnYxYWxwaGExLkNhbmNlbFRhc2tSZXNwb25zZRJoCg9DbGVhblVwVGltZWRPdXQSKS5jb3JuZG9ncy52MWFscGhhMS5DbGVhblVwVGltZWRPdXRSZXF1ZXN0GiouY29ybmRvZ3MudjFhbHBoYTEuQ2xlYW5VcFRpbWVkT3V0UmVzcG9uc2USVgoJR2V0UXVldWVzEiMuY29ybmRvZ3MudjFhbHBoYTEuR2V0UXVldWVzUmVxdWVzdBokLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlc1Jlc3BvbnNlEnEKEkdldFF1ZXVlVGFza0NvdW50cxIsLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlVGFza0NvdW50c1JlcXVlc3QaLS5jb3JuZG9ncy52MWFscGhhMS5HZXRRdWV1ZVRhc2tDb3VudHNSZXNwb25zZRJxChJHZXRUYXNrU3RhdGVDb3VudHMSLC5jb3JuZG9ncy52MWFscGhhMS5HZXRUYXNrU3RhdGVDb3VudHNSZXF1ZXN0Gi0uY29ybmRvZ3MudjFhbHBoYTEuR2V0VGFza1N0YXRlQ291bnRzUmVzcG9uc2USfQoWR2V0UXVldWVBbmRTdGF0ZUNvdW50cxIwLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlQW5kU3RhdGVDb3VudHNSZXF1ZXN0GjEuY29ybmRvZ3MudjFhbHBoYTEuR2V0UXVldWVBbmRTdGF0ZUNvdW50c1Jlc3BvbnNlElwKC1N1Ym1pdFRhc2tzEiUuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza3NSZXF1ZXN0GiYuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza3NSZXNwb25zZRJfCgxHZXROZXh0VGFza3MSJi5jb3JuZG9ncy52MWFscGhhMS5HZXROZXh0VGFza3NSZXF1ZXN0GicuY29ybmRvZ3MudjFhbHBoYTEuR2V0TmV4dFRhc2tzUmVzcG9uc2USYgoNQ29tcGxldGVUYXNrcxInLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza3NSZXF1ZXN0GiguY29ybmRvZ3MudjFhbHBoYTEuQ29tcGxldGVUYXNrc1Jlc3BvbnNlElwKC0V4dGVuZExlYXNlEiUuY29ybmRvZ3MudjFhbHBoYTEuRXh0ZW5kTGVhc2VSZXF1ZXN0GiYuY29ybmRvZ3MudjFhbHBoYTEuRXh0ZW5kTGVhc2VSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("CiBjb3JuZG9ncy92MWFscGhhMS9jb3JuZG9ncy5wcm90bxIRY29ybmRvZ3MudjFhbHBoYTEi1wIKBFRhc2sSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRIVCg1jdXJyZW50X3N0YXRlGAMgASgJEhkKEWF1dG9fdGFyZ2V0X3N0YXRlGAQgASgJEhMKC3N1Ym1pdF90aW1lGAUgASgDEhMKC3VwZGF0ZV90aW1lGAYgASgDEg8KB3RpbWVvdXQYByABKAMSDwoHcGF5bG9hZBgIIAEoDBIQCghwcmlvcml0eRgJIAEoAxITCgtjbGFpbV90b2tlbhgKIAEoCRIRCglpbl9mbGlnaHQYCyABKAgSEAoIZGVhZGxpbmUYDCABKAMSEQoJd29ya2VyX2lkGA0gASgJEhMKC2NsYWltX2NvdW50GA4gASgDEhIKCmNsYWltX3RpbWUYDyABKAMSFQoNY29tcGxldGVfdGltZRgQIAEoAxIVCg13b3JrX2R1cmF0aW9uGBEgASgDIogBChFTdWJtaXRUYXNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIVCg1jdXJyZW50X3N0YXRlGAIgASgJEhkKEWF1dG9fdGFyZ2V0X3N0YXRlGAMgASgJEg8KB3RpbWVvdXQYBCABKAMSDwoHcGF5bG9hZBgFIAEoDBIQCghwcmlvcml0eRgGIAEoAyI7ChJTdWJtaXRUYXNrUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2siNgoXR2V0VGFza1N0YXRlQnlJRFJlcXVlc3QSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCSJBChhHZXRUYXNrU3RhdGVCeUlEUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2sivAEKEkdldE5leHRUYXNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIVCg1jdXJyZW50X3N0YXRlGAIgASgJEhgKEG92ZXJyaWRlX3RpbWVvdXQYAyABKAMSHgoWb3ZlcnJpZGVfY3VycmVudF9zdGF0ZRgEIAEoCRIiChpvdmVycmlkZV9hdXRvX3RhcmdldF9zdGF0ZRgFIAEoCRIRCgl3b3JrZXJfaWQYBiABKAkSDwoHd2FpdF9tcxgHIAEoAyI8ChNHZXROZXh0VGFza1Jlc3BvbnNlEiUKBHRhc2sYASABKAsyFy5jb3JuZG9ncy52MWFscGhhMS5UYXNrIucBChFVcGRhdGVUYXNrUmVxdWVzdBIMCgR1dWlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEhUKDWN1cnJlbnRfc3RhdGUYAyABKAkSGQoRYXV0b190YXJnZXRfc3RhdGUYBCABKAkSDwoHdGltZW91dBgFIAEoAxIRCgluZXdfc3RhdGUYBiABKAkSFAoHcGF5bG9hZBgHIAEoDEgAiAEBEhAKCHByaW9yaXR5GAggASgDEhMKC2NsYWltX3Rva2VuGAkgASgJEhYKDmtlZXBfaW5fZmxpZ2h0GAogASgIQgoKCF9wYXlsb2FkIjsKElVwZGF0ZVRhc2tSZXNwb25zZRIlCgR0YXNrGAEgASgLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzayKXAQoTQ29tcGxldGVUYXNrUmVxdWVzdBIMCgR1dWlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEhUKDWN1cnJlbnRfc3RhdGUYAyABKAkSNwoJbmV4dF90YXNrGAQgASgLMiQuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza1JlcXVlc3QSEwoLY2xhaW1fdG9rZW4YBSABKAkiaQoUQ29tcGxldGVUYXNrUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2sSKgoJbmV4dF90YXNrGAIgASgLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzayJcChFDYW5jZWxUYXNrUmVxdWVzdBIMCgR1dWlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEhUKDWN1cnJlbnRfc3RhdGUYAyABKAkSEwoLY2xhaW1fdG9rZW4YBCABKAkiOwoSQ2FuY2VsVGFza1Jlc3BvbnNlEiUKBHRhc2sYASABKAsyFy5jb3JuZG9ncy52MWFscGhhMS5UYXNrIjgKFkNsZWFuVXBUaW1lZE91dFJlcXVlc3QSDwoHYXRfdGltZRgBIAEoAxINCgVxdWV1ZRgCIAEoCSIsChdDbGVhblVwVGltZWRPdXRSZXNwb25zZRIRCgl0aW1lZF9vdXQYASABKAMiEgoQR2V0UXVldWVzUmVxdWVzdCI9ChFHZXRRdWV1ZXNSZXNwb25zZRIOCgZxdWV1ZXMYASADKAkSGAoQdG90YWxfdGFza19jb3VudBgCIAEoAyIbChlHZXRRdWV1ZVRhc2tDb3VudHNSZXF1ZXN0IsABChpHZXRRdWV1ZVRhc2tDb3VudHNSZXNwb25zZRJUCgxxdWV1ZV9jb3VudHMYASADKAsyPi5jb3JuZG9ncy52MWFscGhhMS5HZXRRdWV1ZVRhc2tDb3VudHNSZXNwb25zZS5RdWV1ZUNvdW50c0VudHJ5EhgKEHRvdGFsX3Rhc2tfY291bnQYAiABKAMaMgoQUXVldWVDb3VudHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAM6AjgBIioKGUdldFRhc2tTdGF0ZUNvdW50c1JlcXVlc3QSDQoFcXVldWUYASABKAkixAEKGkdldFRhc2tTdGF0ZUNvdW50c1Jlc3BvbnNlEg0KBXF1ZXVlGAEgASgJEg0KBWNvdW50GAIgASgDElQKDHN0YXRlX2NvdW50cxgDIAMoCzI+LmNvcm5kb2dzLnYxYWxwaGExLkdldFRhc2tTdGF0ZUNvdW50c1Jlc3BvbnNlLlN0YXRlQ291bnRzRW50cnkaMgoQU3RhdGVDb3VudHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAM6AjgBIrYBChNRdWV1ZUFuZFN0YXRlQ291bnRzEg0KBXF1ZXVlGAEgASgJEg0KBWNvdW50GAIgASgDEk0KDHN0YXRlX2NvdW50cxgDIAMoCzI3LmNvcm5kb2dzLnYxYWxwaGExLlF1ZXVlQW5kU3RhdGVDb3VudHMuU3RhdGVDb3VudHNFbnRyeRoyChBTdGF0ZUNvdW50c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAzoCOAEiHwodR2V0UXVldWVBbmRTdGF0ZUNvdW50c1JlcXVlc3Qi8AEKHkdldFF1ZXVlQW5kU3RhdGVDb3VudHNSZXNwb25zZRJqChZxdWV1ZV9hbmRfc3RhdGVfY291bnRzGAEgAygLMkouY29ybmRvZ3MudjFhbHBoYTEuR2V0UXVldWVBbmRTdGF0ZUNvdW50c1Jlc3BvbnNlLlF1ZXVlQW5kU3RhdGVDb3VudHNFbnRyeRpiChhRdWV1ZUFuZFN0YXRlQ291bnRzRW50cnkSCwoDa2V5GAEgASgJEjUKBXZhbHVlGAIgASgLMiYuY29ybmRvZ3MudjFhbHBoYTEuUXVldWVBbmRTdGF0ZUNvdW50czoCOAEiSQoSU3VibWl0VGFza3NSZXF1ZXN0EjMKBXRhc2tzGAEgAygLMiQuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza1JlcXVlc3QiPQoTU3VibWl0VGFza3NSZXNwb25zZRImCgV0YXNrcxgBIAMoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2sizQEKE0dldE5leHRUYXNrc1JlcXVlc3QSDgoGcXVldWVzGAEgAygJEhUKDWN1cnJlbnRfc3RhdGUYAiABKAkSGAoQb3ZlcnJpZGVfdGltZW91dBgDIAEoAxIeChZvdmVycmlkZV9jdXJyZW50X3N0YXRlGAQgASgJEiIKGm92ZXJyaWRlX2F1dG9fdGFyZ2V0X3N0YXRlGAUgASgJEhEKCXdvcmtlcl9pZBgGIAEoCRINCgVsaW1pdBgHIAEoBRIPCgd3YWl0X21zGAggASgDIj4KFEdldE5leHRUYXNrc1Jlc3BvbnNlEiYKBXRhc2tzGAEgAygLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzayJNChRDb21wbGV0ZVRhc2tzUmVxdWVzdBI1CgV0YXNrcxgBIAMoCzImLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza1JlcXVlc3QikgEKEkNvbXBsZXRlVGFza1Jlc3VsdBIlCgR0YXNrGAEgASgLMhcuY29ybmRvZ3MudjFhbHBoYTEuVGFzaxIqCgluZXh0X3Rhc2sYAiABKAsyFy5jb3JuZG9ncy52MWFscGhhMS5UYXNrEhIKCmVycm9yX2NvZGUYAyABKAkSFQoNZXJyb3JfbWVzc2FnZRgEIAEoCSJPChVDb21wbGV0ZVRhc2tzUmVzcG9uc2USNgoHcmVzdWx0cxgBIAMoCzIlLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza1Jlc3VsdCJXChJFeHRlbmRMZWFzZVJlcXVlc3QSDAoEdXVpZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRITCgtjbGFpbV90b2tlbhgDIAEoCRIPCgd0aW1lb3V0GAQgASgDIjwKE0V4dGVuZExlYXNlUmVzcG9uc2USJQoEdGFzaxgBIAEoCzIXLmNvcm5kb2dzLnYxYWxwaGExLlRhc2siJQoUR2V0UXVldWVTdGF0c1JlcXVlc3QSDQoFcXVldWUYASABKAkikwEKD1F1ZXVlU3RhdGVTdGF0cxINCgVxdWV1ZRgBIAEoCRINCgVzdGF0ZRgCIAEoCRIPCgd3YWl0aW5nGAMgASgDEhEKCWluX2ZsaWdodBgEIAEoAxIiChpvbGRlc3Rfd2FpdGluZ19zdWJtaXRfdGltZRgFIAEoAxIaChJvbGRlc3Rfd2FpdGluZ19hZ2UYBiABKAMiWAoVR2V0UXVldWVTdGF0c1Jlc3BvbnNlEjIKBnN0YXRlcxgBIAMoCzIiLmNvcm5kb2dzLnYxYWxwaGExLlF1ZXVlU3RhdGVTdGF0cxILCgNub3cYAiABKAMiRQoWR2V0VGltZW91dFN0YXRzUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRINCgVzaW5jZRgCIAEoAxINCgV1bnRpbBgDIAEoAyI8Cg1TdGF0ZVRpbWVvdXRzEg0KBXF1ZXVlGAEgASgJEg0KBXN0YXRlGAIgASgJEg0KBWNvdW50GAMgASgDIkEKDldvcmtlclRpbWVvdXRzEg0KBXF1ZXVlGAEgASgJEhEKCXdvcmtlcl9pZBgCIAEoCRINCgVjb3VudBgDIAEoAyKDAQoXR2V0VGltZW91dFN0YXRzUmVzcG9uc2USMgoIYnlfc3RhdGUYASADKAsyIC5jb3JuZG9ncy52MWFscGhhMS5TdGF0ZVRpbWVvdXRzEjQKCWJ5X3dvcmtlchgCIAMoCzIhLmNvcm5kb2dzLnYxYWxwaGExLldvcmtlclRpbWVvdXRzIjoKEUdldFdvcmtlcnNSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEhYKDndpdGhpbl9taW51dGVzGAIgASgDIowBCgpXb3JrZXJJbmZvEg0KBXF1ZXVlGAEgASgJEhEKCXdvcmtlcl9pZBgCIAEoCRISCgpmaXJzdF9zZWVuGAMgASgDEhEKCWxhc3Rfc2VlbhgEIAEoAxIOCgZjbGFpbXMYBSABKAMSEwoLY29tcGxldGlvbnMYBiABKAMSEAoIdGltZW91dHMYByABKAMiRAoSR2V0V29ya2Vyc1Jlc3BvbnNlEi4KB3dvcmtlcnMYASADKAsyHS5jb3JuZG9ncy52MWFscGhhMS5Xb3JrZXJJbmZvImIKG0dldENvbXBsZXRpb25IaXN0b3J5UmVxdWVzdBINCgVxdWV1ZRgBIAEoCRINCgVzaW5jZRgCIAEoAxINCgV1bnRpbBgDIAEoAxIWCg5idWNrZXRfbWludXRlcxgEIAEoAyJlCg1IaXN0b3J5QnVja2V0Eg0KBXN0YXJ0GAEgASgDEg0KBXF1ZXVlGAIgASgJEhEKCWNvbXBsZXRlZBgDIAEoAxIQCghjYW5jZWxlZBgEIAEoAxIRCgl0aW1lZF9vdXQYBSABKAMiUQocR2V0Q29tcGxldGlvbkhpc3RvcnlSZXNwb25zZRIxCgdidWNrZXRzGAEgAygLMiAuY29ybmRvZ3MudjFhbHBoYTEuSGlzdG9yeUJ1Y2tldCJGChdHZXRXb3JrRHVyYXRpb25zUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRINCgVzaW5jZRgCIAEoAxINCgV1bnRpbBgDIAEoAyJlChFXb3JrRHVyYXRpb25TdGF0cxINCgVxdWV1ZRgBIAEoCRINCgVjb3VudBgCIAEoAxILCgNwNTAYAyABKAMSCwoDcDkwGAQgASgDEgsKA3A5ORgFIAEoAxILCgNtYXgYBiABKAMiUAoYR2V0V29ya0R1cmF0aW9uc1Jlc3BvbnNlEjQKBnF1ZXVlcxgBIAMoCzIkLmNvcm5kb2dzLnYxYWxwaGExLldvcmtEdXJhdGlvblN0YXRzMoUQCg9Db3JuZG9nc1NlcnZpY2USWQoKU3VibWl0VGFzaxIkLmNvcm5kb2dzLnYxYWxwaGExLlN1Ym1pdFRhc2tSZXF1ZXN0GiUuY29ybmRvZ3MudjFhbHBoYTEuU3VibWl0VGFza1Jlc3BvbnNlEmsKEEdldFRhc2tTdGF0ZUJ5SUQSKi5jb3JuZG9ncy52MWFscGhhMS5HZXRUYXNrU3RhdGVCeUlEUmVxdWVzdBorLmNvcm5kb2dzLnYxYWxwaGExLkdldFRhc2tTdGF0ZUJ5SURSZXNwb25zZRJcCgtHZXROZXh0VGFzaxIlLmNvcm5kb2dzLnYxYWxwaGExLkdldE5leHRUYXNrUmVxdWVzdBomLmNvcm5kb2dzLnYxYWxwaGExLkdldE5leHRUYXNrUmVzcG9uc2USWQoKVXBkYXRlVGFzaxIkLmNvcm5kb2dzLnYxYWxwaGExLlVwZGF0ZVRhc2tSZXF1ZXN0GiUuY29ybmRvZ3MudjFhbHBoYTEuVXBkYXRlVGFza1Jlc3BvbnNlEl8KDENvbXBsZXRlVGFzaxImLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza1JlcXVlc3QaJy5jb3JuZG9ncy52MWFscGhhMS5Db21wbGV0ZVRhc2tSZXNwb25zZRJZCgpDYW5jZWxUYXNrEiQuY29ybmRvZ3MudjFhbHBoYTEuQ2FuY2VsVGFza1JlcXVlc3QaJS5jb3JuZG9ncy52MWFscGhhMS5DYW5jZWxUYXNrUmVzcG9uc2USaAoPQ2xlYW5VcFRpbWVkT3V0EikuY29ybmRvZ3MudjFhbHBoYTEuQ2xlYW5VcFRpbWVkT3V0UmVxdWVzdBoqLmNvcm5kb2dzLnYxYWxwaGExLkNsZWFuVXBUaW1lZE91dFJlc3BvbnNlElYKCUdldFF1ZXVlcxIjLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlc1JlcXVlc3QaJC5jb3JuZG9ncy52MWFscGhhMS5HZXRRdWV1ZXNSZXNwb25zZRJxChJHZXRRdWV1ZVRhc2tDb3VudHMSLC5jb3JuZG9ncy52MWFscGhhMS5HZXRRdWV1ZVRhc2tDb3VudHNSZXF1ZXN0Gi0uY29ybmRvZ3MudjFhbHBoYTEuR2V0UXVldWVUYXNrQ291bnRzUmVzcG9uc2UScQoSR2V0VGFza1N0YXRlQ291bnRzEiwuY29ybmRvZ3MudjFhbHBoYTEuR2V0VGFza1N0YXRlQ291bnRzUmVxdWVzdBotLmNvcm5kb2dzLnYxYWxwaGExLkdldFRhc2tTdGF0ZUNvdW50c1Jlc3BvbnNlEn0KFkdldFF1ZXVlQW5kU3RhdGVDb3VudHMSMC5jb3JuZG9ncy52MWFscGhhMS5HZXRRdWV1ZUFuZFN0YXRlQ291bnRzUmVxdWVzdBoxLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlQW5kU3RhdGVDb3VudHNSZXNwb25zZRJcCgtTdWJtaXRUYXNrcxIlLmNvcm5kb2dzLnYxYWxwaGExLlN1Ym1pdFRhc2tzUmVxdWVzdBomLmNvcm5kb2dzLnYxYWxwaGExLlN1Ym1pdFRhc2tzUmVzcG9uc2USXwoMR2V0TmV4dFRhc2tzEiYuY29ybmRvZ3MudjFhbHBoYTEuR2V0TmV4dFRhc2tzUmVxdWVzdBonLmNvcm5kb2dzLnYxYWxwaGExLkdldE5leHRUYXNrc1Jlc3BvbnNlEmIKDUNvbXBsZXRlVGFza3MSJy5jb3JuZG9ncy52MWFscGhhMS5Db21wbGV0ZVRhc2tzUmVxdWVzdBooLmNvcm5kb2dzLnYxYWxwaGExLkNvbXBsZXRlVGFza3NSZXNwb25zZRJcCgtFeHRlbmRMZWFzZRIlLmNvcm5kb2dzLnYxYWxwaGExLkV4dGVuZExlYXNlUmVxdWVzdBomLmNvcm5kb2dzLnYxYWxwaGExLkV4dGVuZExlYXNlUmVzcG9uc2USYgoNR2V0UXVldWVTdGF0cxInLmNvcm5kb2dzLnYxYWxwaGExLkdldFF1ZXVlU3RhdHNSZXF1ZXN0GiguY29ybmRvZ3MudjFhbHBoYTEuR2V0UXVldWVTdGF0c1Jlc3BvbnNlEmgKD0dldFRpbWVvdXRTdGF0cxIpLmNvcm5kb2dzLnYxYWxwaGExLkdldFRpbWVvdXRTdGF0c1JlcXVlc3QaKi5jb3JuZG9ncy52MWFscGhhMS5HZXRUaW1lb3V0U3RhdHNSZXNwb25zZRJZCgpHZXRXb3JrZXJzEiQuY29ybmRvZ3MudjFhbHBoYTEuR2V0V29ya2Vyc1JlcXVlc3QaJS5jb3JuZG9ncy52MWFscGhhMS5HZXRXb3JrZXJzUmVzcG9uc2USdwoUR2V0Q29tcGxldGlvbkhpc3RvcnkSLi5jb3JuZG9ncy52MWFscGhhMS5HZXRDb21wbGV0aW9uSGlzdG9yeVJlcXVlc3QaLy5jb3JuZG9ncy52MWFscGhhMS5HZXRDb21wbGV0aW9uSGlzdG9yeVJlc3BvbnNlEmsKEEdldFdvcmtEdXJhdGlvbnMSKi5jb3JuZG9ncy52MWFscGhhMS5HZXRXb3JrRHVyYXRpb25zUmVxdWVzdBorLmNvcm5kb2dzLnYxYWxwaGExLkdldFdvcmtEdXJhdGlvbnNSZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message corndogs.v1alpha1.Task
@@ -963,6 +963,471 @@ export const ExtendLeaseResponseSchema: GenMessage<ExtendLeaseResponse> = /*@__P
   messageDesc(file_corndogs_v1alpha1_corndogs, 32);
 
 /**
+ * @generated from message corndogs.v1alpha1.GetQueueStatsRequest
+ */
+export type GetQueueStatsRequest = Message<"corndogs.v1alpha1.GetQueueStatsRequest"> & {
+  /**
+   * Empty means every queue.
+   *
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetQueueStatsRequest.
+ * Use `create(GetQueueStatsRequestSchema)` to create a new message.
+ */
+export const GetQueueStatsRequestSchema: GenMessage<GetQueueStatsRequest> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 33);
+
+/**
+ * @generated from message corndogs.v1alpha1.QueueStateStats
+ */
+export type QueueStateStats = Message<"corndogs.v1alpha1.QueueStateStats"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: string state = 2;
+   */
+  state: string;
+
+  /**
+   * @generated from field: int64 waiting = 3;
+   */
+  waiting: bigint;
+
+  /**
+   * @generated from field: int64 in_flight = 4;
+   */
+  inFlight: bigint;
+
+  /**
+   * Submit time of the oldest waiting task; 0 when none waits.
+   *
+   * @generated from field: int64 oldest_waiting_submit_time = 5;
+   */
+  oldestWaitingSubmitTime: bigint;
+
+  /**
+   * How long it has waited, in ns; 0 when none waits.
+   *
+   * @generated from field: int64 oldest_waiting_age = 6;
+   */
+  oldestWaitingAge: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.QueueStateStats.
+ * Use `create(QueueStateStatsSchema)` to create a new message.
+ */
+export const QueueStateStatsSchema: GenMessage<QueueStateStats> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 34);
+
+/**
+ * @generated from message corndogs.v1alpha1.GetQueueStatsResponse
+ */
+export type GetQueueStatsResponse = Message<"corndogs.v1alpha1.GetQueueStatsResponse"> & {
+  /**
+   * @generated from field: repeated corndogs.v1alpha1.QueueStateStats states = 1;
+   */
+  states: QueueStateStats[];
+
+  /**
+   * The database clock when the counts were taken.
+   *
+   * @generated from field: int64 now = 2;
+   */
+  now: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetQueueStatsResponse.
+ * Use `create(GetQueueStatsResponseSchema)` to create a new message.
+ */
+export const GetQueueStatsResponseSchema: GenMessage<GetQueueStatsResponse> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 35);
+
+/**
+ * @generated from message corndogs.v1alpha1.GetTimeoutStatsRequest
+ */
+export type GetTimeoutStatsRequest = Message<"corndogs.v1alpha1.GetTimeoutStatsRequest"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: int64 since = 2;
+   */
+  since: bigint;
+
+  /**
+   * @generated from field: int64 until = 3;
+   */
+  until: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetTimeoutStatsRequest.
+ * Use `create(GetTimeoutStatsRequestSchema)` to create a new message.
+ */
+export const GetTimeoutStatsRequestSchema: GenMessage<GetTimeoutStatsRequest> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 36);
+
+/**
+ * @generated from message corndogs.v1alpha1.StateTimeouts
+ */
+export type StateTimeouts = Message<"corndogs.v1alpha1.StateTimeouts"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * The state the task went back to (the one it was claimed from).
+   *
+   * @generated from field: string state = 2;
+   */
+  state: string;
+
+  /**
+   * @generated from field: int64 count = 3;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.StateTimeouts.
+ * Use `create(StateTimeoutsSchema)` to create a new message.
+ */
+export const StateTimeoutsSchema: GenMessage<StateTimeouts> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 37);
+
+/**
+ * @generated from message corndogs.v1alpha1.WorkerTimeouts
+ */
+export type WorkerTimeouts = Message<"corndogs.v1alpha1.WorkerTimeouts"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * The worker that held the lease.
+   *
+   * @generated from field: string worker_id = 2;
+   */
+  workerId: string;
+
+  /**
+   * @generated from field: int64 count = 3;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.WorkerTimeouts.
+ * Use `create(WorkerTimeoutsSchema)` to create a new message.
+ */
+export const WorkerTimeoutsSchema: GenMessage<WorkerTimeouts> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 38);
+
+/**
+ * @generated from message corndogs.v1alpha1.GetTimeoutStatsResponse
+ */
+export type GetTimeoutStatsResponse = Message<"corndogs.v1alpha1.GetTimeoutStatsResponse"> & {
+  /**
+   * @generated from field: repeated corndogs.v1alpha1.StateTimeouts by_state = 1;
+   */
+  byState: StateTimeouts[];
+
+  /**
+   * @generated from field: repeated corndogs.v1alpha1.WorkerTimeouts by_worker = 2;
+   */
+  byWorker: WorkerTimeouts[];
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetTimeoutStatsResponse.
+ * Use `create(GetTimeoutStatsResponseSchema)` to create a new message.
+ */
+export const GetTimeoutStatsResponseSchema: GenMessage<GetTimeoutStatsResponse> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 39);
+
+/**
+ * @generated from message corndogs.v1alpha1.GetWorkersRequest
+ */
+export type GetWorkersRequest = Message<"corndogs.v1alpha1.GetWorkersRequest"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * Workers last seen within this many minutes (default 5).
+   *
+   * @generated from field: int64 within_minutes = 2;
+   */
+  withinMinutes: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetWorkersRequest.
+ * Use `create(GetWorkersRequestSchema)` to create a new message.
+ */
+export const GetWorkersRequestSchema: GenMessage<GetWorkersRequest> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 40);
+
+/**
+ * @generated from message corndogs.v1alpha1.WorkerInfo
+ */
+export type WorkerInfo = Message<"corndogs.v1alpha1.WorkerInfo"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: string worker_id = 2;
+   */
+  workerId: string;
+
+  /**
+   * @generated from field: int64 first_seen = 3;
+   */
+  firstSeen: bigint;
+
+  /**
+   * @generated from field: int64 last_seen = 4;
+   */
+  lastSeen: bigint;
+
+  /**
+   * Lifetime counts in this queue.
+   *
+   * @generated from field: int64 claims = 5;
+   */
+  claims: bigint;
+
+  /**
+   * @generated from field: int64 completions = 6;
+   */
+  completions: bigint;
+
+  /**
+   * @generated from field: int64 timeouts = 7;
+   */
+  timeouts: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.WorkerInfo.
+ * Use `create(WorkerInfoSchema)` to create a new message.
+ */
+export const WorkerInfoSchema: GenMessage<WorkerInfo> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 41);
+
+/**
+ * @generated from message corndogs.v1alpha1.GetWorkersResponse
+ */
+export type GetWorkersResponse = Message<"corndogs.v1alpha1.GetWorkersResponse"> & {
+  /**
+   * @generated from field: repeated corndogs.v1alpha1.WorkerInfo workers = 1;
+   */
+  workers: WorkerInfo[];
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetWorkersResponse.
+ * Use `create(GetWorkersResponseSchema)` to create a new message.
+ */
+export const GetWorkersResponseSchema: GenMessage<GetWorkersResponse> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 42);
+
+/**
+ * @generated from message corndogs.v1alpha1.GetCompletionHistoryRequest
+ */
+export type GetCompletionHistoryRequest = Message<"corndogs.v1alpha1.GetCompletionHistoryRequest"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: int64 since = 2;
+   */
+  since: bigint;
+
+  /**
+   * @generated from field: int64 until = 3;
+   */
+  until: bigint;
+
+  /**
+   * Width of each bucket in minutes (default 1, at most 1440).
+   *
+   * @generated from field: int64 bucket_minutes = 4;
+   */
+  bucketMinutes: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetCompletionHistoryRequest.
+ * Use `create(GetCompletionHistoryRequestSchema)` to create a new message.
+ */
+export const GetCompletionHistoryRequestSchema: GenMessage<GetCompletionHistoryRequest> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 43);
+
+/**
+ * @generated from message corndogs.v1alpha1.HistoryBucket
+ */
+export type HistoryBucket = Message<"corndogs.v1alpha1.HistoryBucket"> & {
+  /**
+   * @generated from field: int64 start = 1;
+   */
+  start: bigint;
+
+  /**
+   * @generated from field: string queue = 2;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: int64 completed = 3;
+   */
+  completed: bigint;
+
+  /**
+   * @generated from field: int64 canceled = 4;
+   */
+  canceled: bigint;
+
+  /**
+   * @generated from field: int64 timed_out = 5;
+   */
+  timedOut: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.HistoryBucket.
+ * Use `create(HistoryBucketSchema)` to create a new message.
+ */
+export const HistoryBucketSchema: GenMessage<HistoryBucket> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 44);
+
+/**
+ * @generated from message corndogs.v1alpha1.GetCompletionHistoryResponse
+ */
+export type GetCompletionHistoryResponse = Message<"corndogs.v1alpha1.GetCompletionHistoryResponse"> & {
+  /**
+   * Buckets with at least one event, by start then queue.
+   *
+   * @generated from field: repeated corndogs.v1alpha1.HistoryBucket buckets = 1;
+   */
+  buckets: HistoryBucket[];
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetCompletionHistoryResponse.
+ * Use `create(GetCompletionHistoryResponseSchema)` to create a new message.
+ */
+export const GetCompletionHistoryResponseSchema: GenMessage<GetCompletionHistoryResponse> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 45);
+
+/**
+ * @generated from message corndogs.v1alpha1.GetWorkDurationsRequest
+ */
+export type GetWorkDurationsRequest = Message<"corndogs.v1alpha1.GetWorkDurationsRequest"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: int64 since = 2;
+   */
+  since: bigint;
+
+  /**
+   * @generated from field: int64 until = 3;
+   */
+  until: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetWorkDurationsRequest.
+ * Use `create(GetWorkDurationsRequestSchema)` to create a new message.
+ */
+export const GetWorkDurationsRequestSchema: GenMessage<GetWorkDurationsRequest> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 46);
+
+/**
+ * @generated from message corndogs.v1alpha1.WorkDurationStats
+ */
+export type WorkDurationStats = Message<"corndogs.v1alpha1.WorkDurationStats"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: int64 count = 2;
+   */
+  count: bigint;
+
+  /**
+   * Nanoseconds. Percentiles are read off buckets 10 % wide, so they may
+   * be up to 10 % above the true value; max is exact.
+   *
+   * @generated from field: int64 p50 = 3;
+   */
+  p50: bigint;
+
+  /**
+   * @generated from field: int64 p90 = 4;
+   */
+  p90: bigint;
+
+  /**
+   * @generated from field: int64 p99 = 5;
+   */
+  p99: bigint;
+
+  /**
+   * @generated from field: int64 max = 6;
+   */
+  max: bigint;
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.WorkDurationStats.
+ * Use `create(WorkDurationStatsSchema)` to create a new message.
+ */
+export const WorkDurationStatsSchema: GenMessage<WorkDurationStats> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 47);
+
+/**
+ * @generated from message corndogs.v1alpha1.GetWorkDurationsResponse
+ */
+export type GetWorkDurationsResponse = Message<"corndogs.v1alpha1.GetWorkDurationsResponse"> & {
+  /**
+   * @generated from field: repeated corndogs.v1alpha1.WorkDurationStats queues = 1;
+   */
+  queues: WorkDurationStats[];
+};
+
+/**
+ * Describes the message corndogs.v1alpha1.GetWorkDurationsResponse.
+ * Use `create(GetWorkDurationsResponseSchema)` to create a new message.
+ */
+export const GetWorkDurationsResponseSchema: GenMessage<GetWorkDurationsResponse> = /*@__PURE__*/
+  messageDesc(file_corndogs_v1alpha1_corndogs, 48);
+
+/**
  * @generated from service corndogs.v1alpha1.CorndogsService
  */
 export const CorndogsService: GenService<{
@@ -1096,6 +1561,56 @@ export const CorndogsService: GenService<{
     methodKind: "unary";
     input: typeof ExtendLeaseRequestSchema;
     output: typeof ExtendLeaseResponseSchema;
+  },
+  /**
+   * Waiting and in-flight tasks per queue and state, with the oldest.
+   *
+   * @generated from rpc corndogs.v1alpha1.CorndogsService.GetQueueStats
+   */
+  getQueueStats: {
+    methodKind: "unary";
+    input: typeof GetQueueStatsRequestSchema;
+    output: typeof GetQueueStatsResponseSchema;
+  },
+  /**
+   * Timeouts per queue and state, and per worker, in a window.
+   *
+   * @generated from rpc corndogs.v1alpha1.CorndogsService.GetTimeoutStats
+   */
+  getTimeoutStats: {
+    methodKind: "unary";
+    input: typeof GetTimeoutStatsRequestSchema;
+    output: typeof GetTimeoutStatsResponseSchema;
+  },
+  /**
+   * Workers seen per queue in the last N minutes.
+   *
+   * @generated from rpc corndogs.v1alpha1.CorndogsService.GetWorkers
+   */
+  getWorkers: {
+    methodKind: "unary";
+    input: typeof GetWorkersRequestSchema;
+    output: typeof GetWorkersResponseSchema;
+  },
+  /**
+   * Completions, cancellations and timeouts per time bucket.
+   *
+   * @generated from rpc corndogs.v1alpha1.CorndogsService.GetCompletionHistory
+   */
+  getCompletionHistory: {
+    methodKind: "unary";
+    input: typeof GetCompletionHistoryRequestSchema;
+    output: typeof GetCompletionHistoryResponseSchema;
+  },
+  /**
+   * Work-duration (claim to completion) percentiles per queue.
+   *
+   * @generated from rpc corndogs.v1alpha1.CorndogsService.GetWorkDurations
+   */
+  getWorkDurations: {
+    methodKind: "unary";
+    input: typeof GetWorkDurationsRequestSchema;
+    output: typeof GetWorkDurationsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_corndogs_v1alpha1_corndogs, 0);

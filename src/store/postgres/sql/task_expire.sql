@@ -33,4 +33,5 @@ WHERE t.seq = c.seq
   AND t.in_flight
   AND t.deadline <= CASE WHEN $1::bigint = 0
     THEN {{schema}}.now_ns() ELSE $1::bigint END
-RETURNING t.uuid, t.queue, t.current_state AS state, c.worker_id
+RETURNING t.uuid, t.queue, t.current_state AS state, c.worker_id,
+  t.update_time AS at

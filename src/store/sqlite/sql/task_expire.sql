@@ -3,7 +3,7 @@
 -- states swap back, the lease and its token are cleared, the timeout
 -- value stays. SQLite runs one writer at a time, so a completion can never
 -- interleave with this statement.
--- Returns: the tasks sent back, with the worker that held them.
+-- Returns: the tasks sent back, with the worker that held them and when.
 UPDATE tasks SET
   current_state = auto_target_state,
   auto_target_state = current_state,
@@ -19,4 +19,4 @@ WHERE seq IN (
   ORDER BY deadline
   LIMIT :limit
 )
-RETURNING uuid, queue, current_state AS state, worker_id
+RETURNING uuid, queue, current_state AS state, worker_id, update_time AS at

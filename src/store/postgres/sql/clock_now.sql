@@ -1,0 +1,2 @@
+-- The database clock, in Unix ns.
+SELECT {{schema}}.now_ns() AS now
