@@ -206,6 +206,38 @@ describe("corndogs CLI", { concurrency: true }, () => {
     assert.equal(changed["timeout"], "60");
   });
 
+  it("shows statistics, workers and a top screen", async () => {
+    await cli(["submit", "cli-stats", "x", "--timeout", "60"]);
+    await cli(["submit", "cli-stats", "y"]);
+    const claimed = taskOf(await cliJson(["next", "cli-stats", "--worker", "stat-w"]));
+    const done = await cli([
+      "complete",
+      String(claimed["uuid"]),
+      "cli-stats",
+      "submitted-working",
+    ]);
+    assert.equal(done.code, 0, done.stderr);
+
+    const stats = await cliJson(["stats", "cli-stats"]);
+    const queues = stats["queues"] as { states: JsonObject[] };
+    assert.deepEqual(
+      queues.states.map((s) => [s["state"], s["waiting"]]),
+      [["submitted", "1"]],
+    );
+    const durations = stats["durations"] as { queues: JsonObject[] };
+    assert.equal(durations.queues[0]?.["count"], "1");
+
+    const workers = await cli(["workers", "cli-stats"]);
+    assert.equal(workers.code, 0, workers.stderr);
+    assert.match(workers.stdout, /^cli-stats\s+stat-w\s+1\s+1\s+0\s/mu);
+
+    const top = await cli(["top", "--once"]);
+    assert.equal(top.code, 0, top.stderr);
+    assert.match(top.stdout, /^corndogs top/mu);
+    assert.match(top.stdout, /^cli-stats\s+submitted\s+1\s+0\s/mu);
+    assert.match(top.stdout, /stat-w/u);
+  });
+
   it("reports a failed guard as failed_precondition, exit 1", async () => {
     const task = taskOf(await cliJson(["submit", "cli-guard", "x"]));
     const uuid = task["uuid"];

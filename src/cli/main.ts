@@ -11,9 +11,12 @@ import { getCommand } from "./get-command.js";
 import { migrateCommand } from "./migrate-command.js";
 import { nextCommand } from "./next-command.js";
 import { serveCommand } from "./serve-command.js";
+import { statsCommand } from "./stats-command.js";
 import { submitCommand } from "./submit-command.js";
 import { timeoutCommand } from "./timeout-command.js";
+import { topCommand } from "./top-command.js";
 import { updateCommand } from "./update-command.js";
+import { workersCommand } from "./workers-command.js";
 
 const program = new Command("corndogs")
   .description("Corndogs: a background-task state manager")
@@ -30,6 +33,9 @@ for (const command of [
   getCommand(),
   countsCommand(),
   timeoutCommand(),
+  statsCommand(),
+  workersCommand(),
+  topCommand(),
 ]) {
   program.addCommand(command.showHelpAfterError("(add --help for usage)"));
 }

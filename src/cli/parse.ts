@@ -38,6 +38,11 @@ export function timeoutOption(flag: string): (value: string) => bigint {
   return integerOption(flag, 0n, MAX_TIMEOUT_SECONDS, "seconds");
 }
 
+/** A parser for a number of minutes: 1 to 31 days' worth. */
+export function minutesOption(flag: string): (value: string) => bigint {
+  return integerOption(flag, 1n, 31n * 24n * 60n, "minutes");
+}
+
 /**
  * A parser for an override lease: -1 clears the lease, 0 keeps the
  * task's own, a positive value sets it (at most 366 days).

@@ -77,7 +77,9 @@ export class ApiListener {
    * whatever is left.
    */
   async close(graceMs: number): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    const closed = new Promise<void>((resolve) =>
+      this.tcp.close(() => resolve()),
+    );
     for (const session of this.sessions) session.close();
     this.h1.closeIdleConnections();
     this.h1.on("request", (_req, res: http.ServerResponse) => {

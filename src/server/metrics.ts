@@ -100,7 +100,13 @@ export class ServerMetrics {
     for (const c of counts) {
       const queue = this.queues.label(c.queue);
       const key = JSON.stringify([queue, c.state]);
-      const row = rows.get(key) ?? { queue, state: c.state, waiting: 0, inFlight: 0, age: 0 };
+      const row = rows.get(key) ?? {
+        queue,
+        state: c.state,
+        waiting: 0,
+        inFlight: 0,
+        age: 0,
+      };
       row.waiting += Number(c.waiting);
       row.inFlight += Number(c.inFlight);
       if (c.oldestWaiting > 0n) {
@@ -137,7 +143,10 @@ export class ServerMetrics {
       count(e.queue, "completed");
       if (e.workDuration > 0n) {
         const seconds = Number(e.workDuration) / NS_PER_SECOND;
-        this.workDuration.observe({ queue: this.queues.label(e.queue) }, seconds);
+        this.workDuration.observe(
+          { queue: this.queues.label(e.queue) },
+          seconds,
+        );
       }
     });
   }

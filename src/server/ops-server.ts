@@ -41,7 +41,11 @@ export class OpsServer {
         res.writeHead(200, { "content-type": this.registry.contentType });
         return res.end(await this.registry.metrics());
       default:
-        return reply(res, 404, "not found: try /healthz, /readyz or /metrics\n");
+        return reply(
+          res,
+          404,
+          "not found: try /healthz, /readyz or /metrics\n",
+        );
     }
   }
 

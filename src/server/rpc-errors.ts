@@ -33,7 +33,10 @@ export function describeError(err: Error): {
 } {
   const known = toKnownError(err);
   if (known === undefined) throw err;
-  const name = Code[known.code].replace(/[A-Z]/gu, (c) => `_${c.toLowerCase()}`);
+  const name = Code[known.code].replace(
+    /[A-Z]/gu,
+    (c) => `_${c.toLowerCase()}`,
+  );
   return { code: name.slice(1), rawMessage: known.rawMessage };
 }
 

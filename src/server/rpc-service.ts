@@ -11,10 +11,7 @@ import {
   type QueueAndStateCounts,
 } from "../gen/corndogs/v1alpha1/corndogs_pb.js";
 import { checkWait } from "../domain/validate.js";
-import type {
-  CompletionResult,
-  TaskService,
-} from "../service/task-service.js";
+import type { CompletionResult, TaskService } from "../service/task-service.js";
 import type { StatsService } from "../service/stats-service.js";
 import { describeError } from "./rpc-errors.js";
 import { statsHandlers } from "./rpc-stats.js";
@@ -88,7 +85,10 @@ function handlers(service: TaskService): TaskHandlers {
     async getNextTasks(request, context) {
       const tasks = await service.claim(
         { ...request, limit: request.limit || 1 },
-        { waitMs: checkWait("wait_ms", request.waitMs), signal: context.signal },
+        {
+          waitMs: checkWait("wait_ms", request.waitMs),
+          signal: context.signal,
+        },
       );
       return { tasks: tasks.map(toWireTask) };
     },

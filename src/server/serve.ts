@@ -57,9 +57,7 @@ export async function startServer(
       archiveRetentionHours: settings.archiveRetentionHours,
       historyRetentionHours: settings.historyRetentionHours,
       onLiveCounts: (counts, now) =>
-        counts
-          ? metrics.setLiveCounts(counts, now)
-          : metrics.clearLiveCounts(),
+        counts ? metrics.setLiveCounts(counts, now) : metrics.clearLiveCounts(),
     },
     log,
   );

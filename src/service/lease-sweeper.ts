@@ -39,7 +39,8 @@ export class LeaseSweeper {
   async sweep(): Promise<void> {
     try {
       const count = await this.service.expireLeases(0n, "");
-      if (count > 0) this.log.info({ timed_out: count }, "sweeper: leases expired");
+      if (count > 0)
+        this.log.info({ timed_out: count }, "sweeper: leases expired");
     } catch (err) {
       this.log.error({ err }, "sweeper: sweep failed");
     }

@@ -56,7 +56,11 @@ export class Maintenance {
       if (!leader) return this.options.onLiveCounts(undefined, now);
 
       this.options.onLiveCounts(await this.store.liveCounts(undefined), now);
-      await this.prune("archived_tasks", now, this.options.archiveRetentionHours);
+      await this.prune(
+        "archived_tasks",
+        now,
+        this.options.archiveRetentionHours,
+      );
       await this.prune("history", now, this.options.historyRetentionHours);
       await this.prune("workers", now, this.options.historyRetentionHours);
     } catch (err) {
@@ -72,7 +76,8 @@ export class Maintenance {
       total += deleted;
       if (deleted < PRUNE_BATCH) break;
     }
-    if (total > 0) this.log.info({ rows, deleted: total }, "maintenance: pruned");
+    if (total > 0)
+      this.log.info({ rows, deleted: total }, "maintenance: pruned");
   }
 
   async stop(): Promise<void> {

@@ -33,9 +33,19 @@ export class StatsRecorder {
 
   /** Starts counting the events of `events`, flushing every `flushMs`. */
   start(events: TaskEvents, flushMs: number): void {
-    events.on("claimed", (e) => this.worker(e.queue, e.workerId, e.at).claims++);
+    events.on(
+      "claimed",
+      (e) => this.worker(e.queue, e.workerId, e.at).claims++,
+    );
     events.on("completed", (e) => {
-      this.event("completed", e.queue, e.fromState, e.workerId, e.at, e.workDuration);
+      this.event(
+        "completed",
+        e.queue,
+        e.fromState,
+        e.workerId,
+        e.at,
+        e.workDuration,
+      );
       this.worker(e.queue, e.workerId, e.at).completions++;
     });
     events.on("canceled", (e) =>
@@ -100,7 +110,11 @@ export class StatsRecorder {
   }
 
   private addDuration(delta: DurationRow) {
-    const key = JSON.stringify([String(delta.minute), delta.queue, delta.bucket]);
+    const key = JSON.stringify([
+      String(delta.minute),
+      delta.queue,
+      delta.bucket,
+    ]);
     const row = this.durations.get(key);
     if (row === undefined) this.durations.set(key, { ...delta });
     else row.count += delta.count;

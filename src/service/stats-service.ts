@@ -59,7 +59,9 @@ export class StatsService {
   ) {}
 
   /** Waiting and in-flight tasks per queue and state, now. */
-  async queues(queueInput: string): Promise<{ now: bigint; counts: LiveCount[] }> {
+  async queues(
+    queueInput: string,
+  ): Promise<{ now: bigint; counts: LiveCount[] }> {
     const queue = checkName("queue", queueInput, { optional: true });
     const [now, counts] = await Promise.all([
       this.store.clock(),
@@ -74,13 +76,19 @@ export class StatsService {
       (row) => row.event === "timed_out",
     );
     return {
-      byState: total(rows, (r) => [r.queue, r.state]).map(([[queue, state], count]) => ({
-        queue: queue!,
-        state: state!,
-        count,
-      })),
+      byState: total(rows, (r) => [r.queue, r.state]).map(
+        ([[queue, state], count]) => ({
+          queue: queue!,
+          state: state!,
+          count,
+        }),
+      ),
       byWorker: total(rows, (r) => [r.queue, r.workerId]).map(
-        ([[queue, workerId], count]) => ({ queue: queue!, workerId: workerId!, count }),
+        ([[queue, workerId], count]) => ({
+          queue: queue!,
+          workerId: workerId!,
+          count,
+        }),
       ),
     };
   }
@@ -96,7 +104,10 @@ export class StatsService {
     }
     await this.recorder.flush();
     const now = await this.store.clock();
-    return this.store.workersSeen(now - minutes * MINUTE_NS, queue || undefined);
+    return this.store.workersSeen(
+      now - minutes * MINUTE_NS,
+      queue || undefined,
+    );
   }
 
   /** Completions, cancellations and timeouts per bucket and queue. */
@@ -107,7 +118,10 @@ export class StatsService {
   }
 
   /** The history as a series of `bucketMinutes`-minute buckets. */
-  async series(input: WindowInput, bucketMinutes: bigint): Promise<HistoryBucket[]> {
+  async series(
+    input: WindowInput,
+    bucketMinutes: bigint,
+  ): Promise<HistoryBucket[]> {
     if (bucketMinutes < 1n || bucketMinutes > 1440n) {
       throw new InvalidArgumentError(
         "bucket_minutes",
@@ -119,11 +133,18 @@ export class StatsService {
     const width = bucketMinutes * MINUTE_NS;
     const buckets = new Map<string, HistoryBucket>();
     for (const row of rows) {
-      const start = window.since + ((row.minute - window.since) / width) * width;
+      const start =
+        window.since + ((row.minute - window.since) / width) * width;
       const key = `${start}\n${row.queue}`;
       let bucket = buckets.get(key);
       if (bucket === undefined) {
-        bucket = { start, queue: row.queue, completed: 0n, canceled: 0n, timedOut: 0n };
+        bucket = {
+          start,
+          queue: row.queue,
+          completed: 0n,
+          canceled: 0n,
+          timedOut: 0n,
+        };
         buckets.set(key, bucket);
       }
       if (row.event === "completed") bucket.completed += row.count;
@@ -131,7 +152,13 @@ export class StatsService {
       if (row.event === "timed_out") bucket.timedOut += row.count;
     }
     return [...buckets.values()].sort((a, b) =>
-      a.start !== b.start ? (a.start < b.start ? -1 : 1) : a.queue < b.queue ? -1 : 1,
+      a.start !== b.start
+        ? a.start < b.start
+          ? -1
+          : 1
+        : a.queue < b.queue
+          ? -1
+          : 1,
     );
   }
 
@@ -146,7 +173,8 @@ export class StatsService {
     const max = new Map<string, bigint>();
     for (const row of rows) {
       if (row.event !== "completed") continue;
-      if (row.workMax > (max.get(row.queue) ?? 0n)) max.set(row.queue, row.workMax);
+      if (row.workMax > (max.get(row.queue) ?? 0n))
+        max.set(row.queue, row.workMax);
     }
     const byQueue = new Map<string, typeof buckets>();
     for (const bucket of buckets) {

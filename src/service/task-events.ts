@@ -28,7 +28,9 @@ export interface TaskEventMap {
     },
   ];
   /** A task was canceled. */
-  canceled: [{ queue: string; fromState: string; workerId: string; at: bigint }];
+  canceled: [
+    { queue: string; fromState: string; workerId: string; at: bigint },
+  ];
   /** A lease ran out; the task went back to waiting in `state`. */
   timedOut: [{ queue: string; state: string; workerId: string; at: bigint }];
 }
