@@ -129,3 +129,24 @@ export function summarize(
   };
   return { queue, count, p50: at(0.5), p90: at(0.9), p99: at(0.99), max };
 }
+
+/** Events of one minute, queue and kind, summed over states and workers. */
+export interface MinuteCount {
+  minute: bigint;
+  queue: string;
+  event: HistoryEvent;
+  count: bigint;
+}
+
+/** Timeouts summed per queue and one other key (a state or a worker). */
+export interface KeyedCount {
+  queue: string;
+  key: string;
+  count: bigint;
+}
+
+/** Timeouts in a window, per queue and state and per queue and worker. */
+export interface TimeoutTotals {
+  byState: KeyedCount[];
+  byWorker: KeyedCount[];
+}

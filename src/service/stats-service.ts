@@ -10,7 +10,6 @@ import {
   minuteOf,
   summarize,
   type DurationSummary,
-  type HistoryRow,
   type LiveCount,
   type WorkerRow,
 } from "../domain/stats.js";
@@ -72,24 +71,20 @@ export class StatsService {
 
   /** Timeouts per queue and state, and per worker, in a window. */
   async timeouts(input: WindowInput): Promise<TimeoutCounts> {
-    const rows = (await this.history(input)).filter(
-      (row) => row.event === "timed_out",
-    );
+    const { since, until, queue } = await this.window(input);
+    await this.recorder.flush();
+    const totals = await this.store.timeoutTotals(since, until, queue);
     return {
-      byState: total(rows, (r) => [r.queue, r.state]).map(
-        ([[queue, state], count]) => ({
-          queue: queue!,
-          state: state!,
-          count,
-        }),
-      ),
-      byWorker: total(rows, (r) => [r.queue, r.workerId]).map(
-        ([[queue, workerId], count]) => ({
-          queue: queue!,
-          workerId: workerId!,
-          count,
-        }),
-      ),
+      byState: totals.byState.map((t) => ({
+        queue: t.queue,
+        state: t.key,
+        count: t.count,
+      })),
+      byWorker: totals.byWorker.map((t) => ({
+        queue: t.queue,
+        workerId: t.key,
+        count: t.count,
+      })),
     };
   }
 
@@ -110,13 +105,6 @@ export class StatsService {
     );
   }
 
-  /** Completions, cancellations and timeouts per bucket and queue. */
-  async history(input: WindowInput): Promise<HistoryRow[]> {
-    const window = await this.window(input);
-    await this.recorder.flush();
-    return this.store.historyRows(window.since, window.until, window.queue);
-  }
-
   /** The history as a series of `bucketMinutes`-minute buckets. */
   async series(
     input: WindowInput,
@@ -128,13 +116,13 @@ export class StatsService {
         `bucket_minutes must be 1 to 1440, got ${bucketMinutes}`,
       );
     }
-    const window = await this.window(input);
-    const rows = await this.history(input);
+    const { since, until, queue } = await this.window(input);
+    await this.recorder.flush();
+    const rows = await this.store.historySeries(since, until, queue);
     const width = bucketMinutes * MINUTE_NS;
     const buckets = new Map<string, HistoryBucket>();
     for (const row of rows) {
-      const start =
-        window.since + ((row.minute - window.since) / width) * width;
+      const start = since + ((row.minute - since) / width) * width;
       const key = `${start}\n${row.queue}`;
       let bucket = buckets.get(key);
       if (bucket === undefined) {
@@ -166,16 +154,10 @@ export class StatsService {
   async durations(input: WindowInput): Promise<DurationSummary[]> {
     const window = await this.window(input);
     await this.recorder.flush();
-    const [buckets, rows] = await Promise.all([
+    const [buckets, max] = await Promise.all([
       this.store.durationBuckets(window.since, window.until, window.queue),
-      this.store.historyRows(window.since, window.until, window.queue),
+      this.store.workMax(window.since, window.until, window.queue),
     ]);
-    const max = new Map<string, bigint>();
-    for (const row of rows) {
-      if (row.event !== "completed") continue;
-      if (row.workMax > (max.get(row.queue) ?? 0n))
-        max.set(row.queue, row.workMax);
-    }
     const byQueue = new Map<string, typeof buckets>();
     for (const bucket of buckets) {
       byQueue.set(bucket.queue, [...(byQueue.get(bucket.queue) ?? []), bucket]);
@@ -199,19 +181,4 @@ export class StatsService {
     }
     return { queue: queue || undefined, since: minuteOf(since), until };
   }
-}
-
-/** Sums `count` per key, sorted by key. */
-function total(
-  rows: HistoryRow[],
-  key: (row: HistoryRow) => string[],
-): [string[], bigint][] {
-  const sums = new Map<string, bigint>();
-  for (const row of rows) {
-    const k = JSON.stringify(key(row));
-    sums.set(k, (sums.get(k) ?? 0n) + row.count);
-  }
-  return [...sums.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, count]) => [JSON.parse(k) as string[], count]);
 }

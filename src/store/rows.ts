@@ -5,8 +5,9 @@
  */
 import type {
   HistoryEvent,
-  HistoryRow,
+  KeyedCount,
   LiveCount,
+  MinuteCount,
   WorkerRow,
 } from "../domain/stats.js";
 import type { Task, TimedOutTask } from "../domain/task.js";
@@ -103,18 +104,28 @@ export function claimedTasks(rows: Row[]): Task[] {
   return claimedOrder(rows).map(liveTask);
 }
 
-/** A row of the history. */
-export function historyRow(row: Row): HistoryRow {
+/** A row of the history summed per minute, queue and kind. */
+export function minuteCount(row: Row): MinuteCount {
   return {
     minute: int(row.minute),
     queue: text(row.queue),
-    state: text(row.state),
     event: text(row.event) as HistoryEvent,
-    workerId: text(row.worker_id),
     count: int(row.count),
-    workSum: int(row.work_sum),
-    workMax: int(row.work_max),
   };
+}
+
+/** A count per queue and `keyColumn`. */
+export function keyedCount(row: Row, keyColumn: string): KeyedCount {
+  return {
+    queue: text(row.queue),
+    key: text(row[keyColumn]),
+    count: int(row.count),
+  };
+}
+
+/** Rows of (queue, work_max) as a map. */
+export function workMaxByQueue(rows: Row[]): Map<string, bigint> {
+  return new Map(rows.map((row) => [text(row.queue), int(row.work_max)]));
 }
 
 /** A row of the work-duration buckets, summed over a window. */

@@ -5,9 +5,10 @@
  * domain; stores only run them atomically, using the database clock.
  */
 import type {
-  HistoryRow,
   LiveCount,
+  MinuteCount,
   StatsDelta,
+  TimeoutTotals,
   WorkerRow,
 } from "../domain/stats.js";
 import type {
@@ -129,12 +130,26 @@ export interface TaskStore {
   /** Waiting and in-flight tasks per queue and state. */
   liveCounts(queue: string | undefined): Promise<LiveCount[]>;
 
-  /** History rows of the minutes in [since, until). */
-  historyRows(
+  /** Events per minute, queue and kind over the minutes in [since, until). */
+  historySeries(
     since: bigint,
     until: bigint,
     queue: string | undefined,
-  ): Promise<HistoryRow[]>;
+  ): Promise<MinuteCount[]>;
+
+  /** Timeouts per state and per worker over the minutes in [since, until). */
+  timeoutTotals(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<TimeoutTotals>;
+
+  /** The longest work duration per queue over [since, until). */
+  workMax(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<Map<string, bigint>>;
 
   /** Completions per work-duration bucket over the minutes in [since, until). */
   durationBuckets(

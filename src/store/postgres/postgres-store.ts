@@ -37,10 +37,12 @@ import {
   archivedTask,
   claimedTasks,
   durationBucketCount,
-  historyRow,
+  keyedCount,
   liveCount,
+  minuteCount,
   liveTask,
   timedOutTask,
+  workMaxByQueue,
   workerRow,
 } from "../rows.js";
 import { loadSql } from "../sql-files.js";
@@ -49,9 +51,10 @@ import {
   type WaitingListener,
 } from "./waiting-listener.js";
 import type {
-  HistoryRow,
   LiveCount,
+  MinuteCount,
   StatsDelta,
+  TimeoutTotals,
   WorkerRow,
 } from "../../domain/stats.js";
 import type {
@@ -80,7 +83,10 @@ const SQL_NAMES = [
   "work_durations_add",
   "workers_add",
   "task_live_counts",
-  "history_window",
+  "history_series",
+  "timeouts_by_state",
+  "timeouts_by_worker",
+  "work_max",
   "work_durations_window",
   "workers_seen",
   "clock_now",
@@ -485,17 +491,40 @@ export class PostgresStore implements TaskStore {
     return result.rows.map(liveCount);
   }
 
-  async historyRows(
+  async historySeries(
     since: bigint,
     until: bigint,
     queue: string | undefined,
-  ): Promise<HistoryRow[]> {
-    const result = await this.pool.query<Row>(this.sql.history_window, [
-      since,
-      until,
-      queue ?? null,
+  ): Promise<MinuteCount[]> {
+    const params = [since, until, queue ?? null];
+    const result = await this.pool.query<Row>(this.sql.history_series, params);
+    return result.rows.map(minuteCount);
+  }
+
+  async timeoutTotals(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<TimeoutTotals> {
+    const params = [since, until, queue ?? null];
+    const [byState, byWorker] = await Promise.all([
+      this.pool.query<Row>(this.sql.timeouts_by_state, params),
+      this.pool.query<Row>(this.sql.timeouts_by_worker, params),
     ]);
-    return result.rows.map(historyRow);
+    return {
+      byState: byState.rows.map((row) => keyedCount(row, "state")),
+      byWorker: byWorker.rows.map((row) => keyedCount(row, "worker_id")),
+    };
+  }
+
+  async workMax(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<Map<string, bigint>> {
+    const params = [since, until, queue ?? null];
+    const result = await this.pool.query<Row>(this.sql.work_max, params);
+    return workMaxByQueue(result.rows);
   }
 
   async durationBuckets(

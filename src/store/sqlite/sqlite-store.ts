@@ -30,17 +30,20 @@ import {
   claimedOrder,
   claimedTasks,
   durationBucketCount,
-  historyRow,
+  keyedCount,
   liveCount,
+  minuteCount,
+  workMaxByQueue,
   workerRow,
   liveTask,
   timedOutTask,
 } from "../rows.js";
 import { loadSql } from "../sql-files.js";
 import type {
-  HistoryRow,
   LiveCount,
+  MinuteCount,
   StatsDelta,
+  TimeoutTotals,
   WorkerRow,
 } from "../../domain/stats.js";
 import type {
@@ -69,7 +72,10 @@ const SQL = loadSql(new URL("./sql/", import.meta.url), [
   "work_durations_add",
   "workers_add",
   "task_live_counts",
-  "history_window",
+  "history_series",
+  "timeouts_by_state",
+  "timeouts_by_worker",
+  "work_max",
   "work_durations_window",
   "workers_seen",
   "clock_now",
@@ -370,17 +376,36 @@ export class SqliteStore implements TaskStore {
     return (rows as Row[]).map(liveCount);
   }
 
-  async historyRows(
+  async historySeries(
     since: bigint,
     until: bigint,
     queue: string | undefined,
-  ): Promise<HistoryRow[]> {
-    const rows = this.sql.history_window.all({
-      since,
-      until,
-      queue: queue ?? null,
-    });
-    return (rows as Row[]).map(historyRow);
+  ): Promise<MinuteCount[]> {
+    const params = { since, until, queue: queue ?? null };
+    return (this.sql.history_series.all(params) as Row[]).map(minuteCount);
+  }
+
+  async timeoutTotals(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<TimeoutTotals> {
+    const params = { since, until, queue: queue ?? null };
+    const byState = this.sql.timeouts_by_state.all(params) as Row[];
+    const byWorker = this.sql.timeouts_by_worker.all(params) as Row[];
+    return {
+      byState: byState.map((row) => keyedCount(row, "state")),
+      byWorker: byWorker.map((row) => keyedCount(row, "worker_id")),
+    };
+  }
+
+  async workMax(
+    since: bigint,
+    until: bigint,
+    queue: string | undefined,
+  ): Promise<Map<string, bigint>> {
+    const params = { since, until, queue: queue ?? null };
+    return workMaxByQueue(this.sql.work_max.all(params) as Row[]);
   }
 
   async durationBuckets(

@@ -1,5 +1,0 @@
--- History rows of the minutes in [$1, $2), of queue $3 or all when NULL.
-SELECT minute, queue, state, event, worker_id, count, work_sum, work_max
-FROM {{schema}}.task_history
-WHERE minute >= $1::bigint AND minute < $2::bigint
-  AND ($3::text IS NULL OR queue = $3::text)
