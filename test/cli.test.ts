@@ -219,12 +219,14 @@ describe("corndogs CLI", { concurrency: true }, () => {
     assert.equal(done.code, 0, done.stderr);
 
     const stats = await cliJson(["stats", "cli-stats"]);
-    const queues = stats["queues"] as { states: JsonObject[] };
+    const queues = stats["queues"] as unknown as { states: JsonObject[] };
     assert.deepEqual(
       queues.states.map((s) => [s["state"], s["waiting"]]),
       [["submitted", "1"]],
     );
-    const durations = stats["durations"] as { queues: JsonObject[] };
+    const durations = stats["durations"] as unknown as {
+      queues: JsonObject[];
+    };
     assert.equal(durations.queues[0]?.["count"], "1");
 
     const workers = await cli(["workers", "cli-stats"]);

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import http from "node:http";
+import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { createTestDatabase, type TestDatabase } from "./support/databases.js";
 import { REPO_ROOT, spawnServer, stopProcess } from "./support/servers.js";
@@ -26,18 +27,38 @@ async function refusedStart(env: Record<string, string>, args: string[] = []) {
 describe("corndogs serve settings", () => {
   const cases: [string, Record<string, string>, string[], RegExp][] = [
     ["a listen address without a port", { CORNDOGS_LISTEN: "localhost" }, [], /CORNDOGS_LISTEN="localhost" is not valid: expected HOST:PORT/],
-    ["a payload limit that is not a number", { CORNDOGS_MAX_PAYLOAD_BYTES: "lots" }, [], /CORNDOGS_MAX_PAYLOAD_BYTES="lots" .* from 0 to 268435456/],
+    ["a payload limit that is not a number", { CORNDOGS_MAX_PAYLOAD_BYTES: "lots" }, [], /CORNDOGS_MAX_PAYLOAD_BYTES="lots" .* from 0 to 67108864/],
     ["an unknown log level", { CORNDOGS_LOG_LEVEL: "loud" }, [], /CORNDOGS_LOG_LEVEL="loud" .* one of fatal, error/],
     ["a database URL of an unknown kind", { CORNDOGS_DATABASE_URL: "mysql://x" }, [], /CORNDOGS_DATABASE_URL="mysql:\/\/x" .* sqlite:PATH/],
     ["a sweep interval flag out of range", {}, ["--sweep-interval-ms", "5"], /--sweep-interval-ms="5" .* from 10 to 3600000/],
+    ["a payload limit over 64 MiB", { CORNDOGS_MAX_PAYLOAD_BYTES: "67108865" }, [], /from 0 to 67108864/],
+    ["a malformed PostgreSQL URL, hiding its password", { CORNDOGS_DATABASE_URL: "postgres://u:s3cret@[bad/db" }, [], /CORNDOGS_DATABASE_URL="postgres:\/\/u:\*\*\*@\[bad\/db" is not valid: expected a valid URL/],
+    ["an empty schema", { CORNDOGS_DATABASE_URL: "postgres://localhost/x?schema=" }, [], /non-empty \?schema=/],
   ];
   for (const [name, env, args, message] of cases) {
     it(`refuses ${name}, naming the setting`, async () => {
       const { code, stderr } = await refusedStart(env, args);
       assert.equal(code, 1);
       assert.match(stderr, message);
+      assert.doesNotMatch(stderr, /s3cret/);
     });
   }
+
+  it("gives up on a database that accepts connections but never answers", async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const { code } = await refusedStart({
+        CORNDOGS_DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/db`,
+        CORNDOGS_LISTEN: "127.0.0.1:0",
+        CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
+      });
+      assert.equal(code, 1);
+    } finally {
+      silent.close();
+    }
+  });
 
   it("lets a flag win over its environment variable", async () => {
     const { code, stderr } = await refusedStart(
@@ -90,6 +111,16 @@ describe("corndogs serve on SIGTERM", () => {
     const [code] = (await exit) as [number];
     assert.equal(code, 0);
     assert.match(server.output(), /"server: stopped"/);
+  });
+
+  it("does not wait for a connection that never said anything", async () => {
+    const server = await spawnServer({ CORNDOGS_DATABASE_URL: database.url });
+    const silent = net.connect(server.apiPort, "127.0.0.1");
+    await once(silent, "connect");
+    const started = Date.now();
+    assert.equal(await stopProcess(server.child), 0);
+    assert.ok(Date.now() - started < 5000, "well within the 10 s grace");
+    silent.destroy();
   });
 
   it("exits 0 on SIGINT when idle", async () => {

@@ -78,17 +78,40 @@ function integerIn(min: number, max: number, unit: string) {
   };
 }
 
-/** Parses a store URL (SPEC §5); the store module checks the details. */
+const STORE_URLS =
+  "sqlite:PATH, sqlite::memory:, postgres://…, postgresql://… " +
+  "or cockroachdb://…";
+
+/**
+ * Parses a store URL (SPEC §5). Messages show the URL without its
+ * password.
+ */
 export function parseDatabaseUrl(value: string, source: string): string {
-  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/|cockroachdb:\/\/)/u.test(value)) {
-    fail(
-      source,
-      value,
-      "sqlite:PATH, sqlite::memory:, postgres://…, postgresql://… " +
-        "or cockroachdb://…",
-    );
+  const shown = redactUrl(value);
+  if (value.startsWith("sqlite:")) {
+    if (value.replace(/^sqlite:(\/\/)?/u, "") === "") {
+      fail(source, shown, "sqlite:PATH with a file path, or sqlite::memory:");
+    }
+    return value;
+  }
+  if (!/^(postgres|postgresql|cockroachdb):\/\//u.test(value)) {
+    fail(source, shown, STORE_URLS);
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(source, shown, `a valid URL: ${STORE_URLS}`);
+  }
+  if (url.searchParams.get("schema") === "") {
+    fail(source, shown, "a non-empty ?schema= (or none: corndogs)");
   }
   return value;
+}
+
+/** A database URL with its password replaced by ***. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/u, "$1***@");
 }
 
 function parseOnOff(value: string, source: string): boolean {
@@ -131,8 +154,10 @@ export const SERVE_SETTINGS: { [K in keyof ServeSettings]: SettingSpec<ServeSett
     flag: "--max-payload-bytes",
     env: "CORNDOGS_MAX_PAYLOAD_BYTES",
     defaultValue: "16777216",
-    description: "largest accepted payload, in bytes (at most 256 MiB)",
-    parse: integerIn(0, 256 * 1024 * 1024, "bytes"),
+    // PostgreSQL sends bytea to the driver as hex text, twice the size;
+    // 64 MiB keeps that far below Node's largest string (512 MiB).
+    description: "largest accepted payload, in bytes (at most 64 MiB)",
+    parse: integerIn(0, 64 * 1024 * 1024, "bytes"),
   },
   sweepIntervalMs: {
     flag: "--sweep-interval-ms",

@@ -24,10 +24,11 @@ export function guardFailure(
   const id = guard.uuid;
 
   if (task.queue !== guard.queue) {
+    // Name only the queue asked for: the task's own is not the caller's
+    // business, as GetTaskStateByID with a queue also keeps it hidden.
     return new PreconditionError(
       id,
-      `task ${id} is in queue ${JSON.stringify(task.queue)}, ` +
-        `not ${JSON.stringify(guard.queue)}`,
+      `task ${id} is not in queue ${JSON.stringify(guard.queue)}`,
     );
   }
   if (archived) {
@@ -44,10 +45,12 @@ export function guardFailure(
     );
   }
   if (guard.claimToken !== "" && task.claimToken !== guard.claimToken) {
+    const why = task.inFlight
+      ? "another claim holds it now"
+      : "no claim holds it (it timed out or was handed back)";
     return new PreconditionError(
       id,
-      `claim_token does not match task ${id}: the lease was lost ` +
-        `(the task timed out${task.inFlight ? " and was claimed again" : ""})`,
+      `claim_token does not match task ${id}: the lease was lost, ${why}`,
     );
   }
   if (requireInFlight && !task.inFlight) {

@@ -100,6 +100,25 @@ export function checkName(
   return value;
 }
 
+/**
+ * The default target of `state` (`<state>-working`), which must itself be
+ * a valid name: a state that is too long for it is reported as such.
+ */
+function defaultTarget(field: string, state: string): string {
+  const target = state + WORKING_SUFFIX;
+  const bytes = Buffer.byteLength(target, "utf8");
+  if (bytes > MAX_NAME_BYTES) {
+    const limit = MAX_NAME_BYTES - WORKING_SUFFIX.length;
+    throw new InvalidArgumentError(
+      field,
+      `${field} is ${bytes - WORKING_SUFFIX.length} bytes; without an ` +
+        `auto_target_state the limit is ${limit} bytes, so that the ` +
+        `default target "<state>${WORKING_SUFFIX}" fits in ${MAX_NAME_BYTES}`,
+    );
+  }
+  return target;
+}
+
 /** Checks a task id and returns it in lower case. */
 export function checkUuid(field: string, value: string): string {
   if (!UUID.test(value)) {
@@ -176,8 +195,7 @@ export function toNewTask(
   const autoTargetState =
     checkName(`${prefix}auto_target_state`, input.autoTargetState, {
       optional: true,
-    }) || currentState + WORKING_SUFFIX;
-  checkName(`${prefix}auto_target_state`, autoTargetState);
+    }) || defaultTarget(`${prefix}current_state`, currentState);
 
   return {
     queue,
@@ -320,12 +338,10 @@ export function toUpdate(input: UpdateInput, limits: Limits): TaskUpdate {
   const newState = checkName("new_state", input.newState);
   // A task kept in flight keeps the state a timeout would send it back to,
   // unless the caller names another; a task handed back gets the default.
-  const keepTarget = input.keepInFlight ? "" : newState + WORKING_SUFFIX;
   const autoTargetState =
     checkName("auto_target_state", input.autoTargetState, {
       optional: true,
-    }) || keepTarget;
-  checkName("auto_target_state", autoTargetState, { optional: true });
+    }) || (input.keepInFlight ? "" : defaultTarget("new_state", newState));
 
   return {
     guard,

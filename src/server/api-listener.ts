@@ -10,6 +10,9 @@ import net from "node:net";
 
 const HTTP2_PREFACE_START = Buffer.from("PRI");
 
+/** A connection that sends nothing for this long is closed, in ms. */
+const FIRST_BYTES_TIMEOUT_MS = 10_000;
+
 type Handler = (
   request: http.IncomingMessage | http2.Http2ServerRequest,
   response: http.ServerResponse | http2.Http2ServerResponse,
@@ -21,6 +24,8 @@ export class ApiListener {
   private readonly h1: http.Server;
   private readonly h2: http2.Http2Server;
   private readonly sockets = new Set<net.Socket>();
+  /** Connections that have not said which protocol they speak yet. */
+  private readonly unrouted = new Set<net.Socket>();
   private readonly sessions = new Set<http2.ServerHttp2Session>();
 
   constructor(handler: Handler) {
@@ -35,14 +40,21 @@ export class ApiListener {
 
   private route(socket: net.Socket) {
     this.sockets.add(socket);
-    socket.once("close", () => this.sockets.delete(socket));
+    socket.once("close", () => {
+      this.sockets.delete(socket);
+      this.unrouted.delete(socket);
+    });
     socket.on("error", () => socket.destroy());
 
     let head = Buffer.alloc(0);
+    socket.setTimeout(FIRST_BYTES_TIMEOUT_MS, () => socket.destroy());
+    this.unrouted.add(socket);
     const onData = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
       if (head.length < HTTP2_PREFACE_START.length) return;
       socket.off("data", onData);
+      socket.setTimeout(0);
+      this.unrouted.delete(socket);
       socket.pause();
       socket.unshift(head);
       const isHttp2 = head
@@ -81,6 +93,7 @@ export class ApiListener {
       this.tcp.close(() => resolve()),
     );
     for (const session of this.sessions) session.close();
+    for (const socket of this.unrouted) socket.destroy();
     this.h1.closeIdleConnections();
     this.h1.on("request", (_req, res: http.ServerResponse) => {
       if (!res.headersSent) res.setHeader("connection", "close");

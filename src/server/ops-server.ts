@@ -30,6 +30,7 @@ export class OpsServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") {
+      res.setHeader("allow", "GET, HEAD");
       return reply(res, 405, "only GET and HEAD are served here\n");
     }
     switch (path) {

@@ -20,6 +20,21 @@ import { corndogsRoutes } from "./rpc-service.js";
 /** Room for the rest of a request besides its payload (JSON, base64). */
 const REQUEST_OVERHEAD_BYTES = 1024 * 1024;
 
+/** Runs `work`; answers whether it finished (or failed) within `ms`. */
+async function within(ms: number, work: () => Promise<void>) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const done = work().then(
+    () => true,
+    () => true,
+  );
+  const result = await Promise.race([done, timeout]);
+  clearTimeout(timer);
+  return result;
+}
+
 /** A started server. */
 export interface RunningServer {
   apiPort: number;
@@ -95,12 +110,17 @@ export async function startServer(
       ops.markShuttingDown();
       service.stopWaiting();
       await api.close(settings.shutdownGraceMs);
-      await sweeper.stop();
-      await maintenance.stop();
-      await recorder.stop();
-      await stopListening?.();
+      // Background work may be stuck on a database that stopped
+      // answering: give it the grace period, then leave anyway.
+      const finished = await within(settings.shutdownGraceMs, async () => {
+        await sweeper.stop();
+        await maintenance.stop();
+        await recorder.stop();
+        await stopListening?.();
+        await store.close();
+      });
+      if (!finished) log.warn("server: background work did not stop in time");
       await ops.close();
-      await store.close();
       log.info("server: stopped");
     },
   };

@@ -4,6 +4,7 @@
  * `cockroachdb://…`. PostgreSQL URLs may carry `?schema=NAME` (default
  * `corndogs`), the schema that holds Corndogs' tables.
  */
+import { redactUrl } from "../config/settings.js";
 import { PostgresStore } from "./postgres/postgres-store.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { TaskStore } from "./store.js";
@@ -32,6 +33,4 @@ export function openStore(url: string): TaskStore {
 }
 
 /** The URL without its password, for messages and logs. */
-export function redact(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/u, "$1***@");
-}
+export const redact = redactUrl;

@@ -56,7 +56,7 @@ export function badInputCases(): BadInputCase[] {
     invalid("a 256-byte target state", "auto_target_state is 256 bytes", (c) =>
       c.submitTask({ queue: "q", autoTargetState: LONG }),
     ),
-    invalid("a default target over 255 bytes", "auto_target_state is 262 bytes", (c) =>
+    invalid("a state too long for its default target", "current_state is 254 bytes; without an auto_target_state the limit is 247", (c) =>
       c.submitTask({ queue: "q", currentState: "s".repeat(254) }),
     ),
     invalid("a timeout over 366 days", "timeout is 31622401 seconds", (c) =>

@@ -110,6 +110,10 @@ type Queryable = Pick<pg.ClientBase, "query">;
 /** The placeholder the SQL files use for the (escaped) schema name. */
 const SCHEMA_PLACEHOLDER = "{{schema}}";
 
+/** How long to wait for a connection, and for any statement, in ms. */
+const CONNECT_TIMEOUT_MS = 5_000;
+const QUERY_TIMEOUT_MS = 30_000;
+
 /** OID of int8 (bigint), parsed to BigInt instead of pg's default string. */
 const INT8_OID = 20;
 
@@ -164,6 +168,10 @@ export class PostgresStore implements TaskStore {
       max: poolSize,
       types: TYPES,
       application_name: "corndogs",
+      // A database that stops answering must fail requests, not hang
+      // them (and a shutdown) forever.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
     });
     // An idle client whose connection dies emits "error" on the pool; with
     // no listener that would crash the process. The pool drops the client
@@ -600,7 +608,9 @@ export class PostgresStore implements TaskStore {
       }
       throw error;
     }
-    return { current: applied === expected, applied, expected };
+    // A newer Corndogs may have added migrations (append-only, so still
+    // compatible): this instance stays ready during a rolling upgrade.
+    return { current: applied >= expected, applied, expected };
   }
 
   async close(): Promise<void> {

@@ -33,6 +33,7 @@ export class WaitingNotifications {
     const client = new pg.Client({
       connectionString: this.connectionString,
       application_name: "corndogs-listener",
+      connectionTimeoutMillis: 5_000,
     });
     this.client = client;
     client.on("notification", (message) => this.dispatch(message.payload));
