@@ -13,6 +13,7 @@ export interface ServeSettings {
   sweepIntervalMs: number;
   shutdownGraceMs: number;
   logLevel: LogLevel;
+  pgNotify: boolean;
   stats: boolean;
   statsFlushMs: number;
   maintenanceIntervalMs: number;
@@ -179,6 +180,15 @@ export const SERVE_SETTINGS: { [K in keyof ServeSettings]: SettingSpec<ServeSett
     defaultValue: "info",
     description: `log level: ${LOG_LEVELS.join(", ")}`,
     parse: parseLogLevel,
+  },
+  pgNotify: {
+    flag: "--pg-notify",
+    env: "CORNDOGS_PG_NOTIFY",
+    defaultValue: "on",
+    description:
+      "wake long polls with PostgreSQL LISTEN/NOTIFY: on, off (off behind " +
+      "PgBouncer in transaction mode; claims then poll)",
+    parse: parseOnOff,
   },
   stats: {
     flag: "--stats",

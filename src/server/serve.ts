@@ -76,9 +76,11 @@ export async function startServer(
     },
     log,
   );
-  const stopListening = await store.listenForWaiting?.((queue, state, n) =>
-    service.waiters.wake(queue, state, n),
-  );
+  const stopListening = settings.pgNotify
+    ? await store.listenForWaiting?.((queue, state, n) =>
+        service.waiters.wake(queue, state, n),
+      )
+    : undefined;
 
   const api = new ApiListener(
     connectNodeAdapter({

@@ -45,6 +45,7 @@ export function testSettings(
     sweepIntervalMs: 100,
     shutdownGraceMs: 2000,
     logLevel: "silent",
+    pgNotify: true,
     stats: true,
     statsFlushMs: 1000,
     maintenanceIntervalMs: 10_000,
