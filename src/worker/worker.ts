@@ -97,6 +97,8 @@ export class Worker {
     { task: Task; controller: AbortController }
   >();
   private readonly stopping = new AbortController();
+  /** Completions and hand-backs on their way to the server. */
+  private readonly settling = new Set<Promise<void>>();
   private idle: (() => void) | undefined;
 
   constructor(options: WorkerOptions) {
@@ -148,9 +150,13 @@ export class Worker {
     this.idle?.();
   }
 
-  private slotFree(): Promise<void> {
-    if (this.running.size < this.options.concurrency) return Promise.resolve();
-    return new Promise((resolve) => (this.idle = resolve));
+  private async slotFree(): Promise<void> {
+    if (this.running.size >= this.options.concurrency) {
+      await new Promise<void>((resolve) => (this.idle = resolve));
+    }
+    // Handlers finishing together free their slots in the same turn of
+    // the event loop: let them, so one claim fetches for all of them.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   private async claimAndStart() {
@@ -189,19 +195,41 @@ export class Worker {
         controller.abort(); // the lease is lost: stop working on it
       },
     );
+    let outcome: { result: HandlerResult | void } | { error: unknown };
     try {
-      const result = await this.options.handler(task, {
-        signal: controller.signal,
-      });
-      if (!controller.signal.aborted) await this.complete(task, result);
+      outcome = {
+        result: await this.options.handler(task, { signal: controller.signal }),
+      };
     } catch (error) {
-      this.options.onError(error, task);
-      if (!controller.signal.aborted) await this.handBack(task);
+      outcome = { error };
     } finally {
+      // The slot is free as soon as the handler is done: the next claim
+      // need not wait for this completion's round trip.
       heartbeat.stop();
       this.running.delete(task.uuid);
       this.idle?.();
       this.idle = undefined;
+    }
+    if (controller.signal.aborted) return;
+    const settled = this.settle(task, outcome);
+    this.settling.add(settled);
+    await settled;
+    this.settling.delete(settled);
+  }
+
+  /** Completes a handled task, or hands back one whose handler threw. */
+  private async settle(
+    task: Task,
+    outcome: { result: HandlerResult | void } | { error: unknown },
+  ) {
+    if ("error" in outcome) {
+      this.options.onError(outcome.error, task);
+      return this.handBack(task);
+    }
+    try {
+      await this.complete(task, outcome.result);
+    } catch (error) {
+      this.options.onError(error, task);
     }
   }
 
@@ -242,6 +270,7 @@ export class Worker {
     while (this.running.size > 0 && Date.now() < until) {
       await delay(20);
     }
+    await Promise.all(this.settling);
     await this.completions.flush();
     await Promise.all(
       [...this.running.values()].map(({ task, controller }) => {
