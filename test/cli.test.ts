@@ -240,6 +240,18 @@ describe("corndogs CLI", { concurrency: true }, () => {
     assert.match(top.stdout, /stat-w/u);
   });
 
+  it("prints help for every command", async () => {
+    const commands = [
+      "serve", "migrate", "submit", "next", "update", "complete", "cancel",
+      "get", "counts", "timeout", "stats", "workers", "top",
+    ];
+    const helps = await Promise.all(commands.map((c) => cli([c, "--help"])));
+    helps.forEach((help, i) => {
+      assert.equal(help.code, 0, `${commands[i]}: ${help.stderr}`);
+      assert.match(help.stdout, new RegExp(`^Usage: corndogs ${commands[i]}`, "mu"));
+    });
+  });
+
   it("reports a failed guard as failed_precondition, exit 1", async () => {
     const task = taskOf(await cliJson(["submit", "cli-guard", "x"]));
     const uuid = task["uuid"];

@@ -53,6 +53,12 @@ describe("live gauges with two instances on one PostgreSQL", () => {
       [0, 7],
       `one exports 7, the other nothing: ${values}`,
     );
+    const leaders = await Promise.all(
+      servers.map(async (s) =>
+        sampleValue(await scrape(`http://127.0.0.1:${s.opsPort}`), "corndogs_maintenance_leader", {}),
+      ),
+    );
+    assert.deepEqual(leaders.sort(), [0, 1]);
   });
 });
 

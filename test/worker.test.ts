@@ -87,15 +87,17 @@ describe("Worker", () => {
     assert.equal(first.task?.currentState, "completed");
   });
 
-  it("reports a failed handler and hands its task back for another try", async () => {
+  it("reports a failed handler and hands its task back after a delay", async () => {
     const queue = newQueue();
     const { task } = await client.submitTask({ queue, priority: 4n, timeout: 30n });
     const errors: [unknown, Task | undefined][] = [];
-    let attempts = 0;
+    const starts: number[] = [];
     const w = worker({
       queues: [queue],
+      retryDelayMs: (attempt) => 300 * attempt,
       handler: async () => {
-        if (++attempts === 1) throw new Error("first try fails");
+        starts.push(Date.now());
+        if (starts.length === 1) throw new Error("first try fails");
       },
       onError: (error, t) => errors.push([error, t]),
     });
@@ -104,7 +106,8 @@ describe("Worker", () => {
     w.stop();
     await done;
 
-    assert.equal(attempts, 2);
+    assert.equal(starts.length, 2);
+    assert.ok(starts[1]! - starts[0]! >= 300, "held for the retry delay first");
     assert.equal(errors.length, 1);
     assert.match(String(errors[0]![0]), /first try fails/);
     assert.equal(errors[0]![1]?.uuid, task!.uuid);

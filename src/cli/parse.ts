@@ -3,7 +3,7 @@
  * `InvalidArgumentError` with a message that names the option and what
  * is allowed, so a bad value stops the command before any request.
  */
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { MAX_TIMEOUT_SECONDS } from "../domain/validate.js";
 
 const INT64_MIN = -(2n ** 63n);
@@ -86,4 +86,19 @@ export function serverOption(value: string): string {
     );
   }
   return value.replace(/\/+$/u, "");
+}
+
+/**
+ * An option with a whole-number value and a default. The default is shown
+ * in the help as text: commander cannot print a bigint.
+ */
+export function numberOption(
+  flags: string,
+  description: string,
+  parse: (value: string) => bigint,
+  defaultValue: bigint,
+): Option {
+  return new Option(flags, description)
+    .argParser(parse)
+    .default(defaultValue, String(defaultValue));
 }

@@ -18,7 +18,7 @@ import {
   timeoutsView,
 } from "./stats-views.js";
 import { say } from "./print.js";
-import { minutesOption } from "./parse.js";
+import { minutesOption, numberOption } from "./parse.js";
 
 interface StatsFlags extends ClientFlags {
   minutes: bigint;
@@ -34,17 +34,21 @@ export function statsCommand(): Command {
     "show queue, duration, timeout and history statistics",
   )
     .argument("[queue]", "only this queue")
-    .option(
-      "--minutes <n>",
-      "window: the last N minutes",
-      minutesOption("--minutes"),
-      60n,
+    .addOption(
+      numberOption(
+        "--minutes <n>",
+        "window: the last N minutes",
+        minutesOption("--minutes"),
+        60n,
+      ),
     )
-    .option(
-      "--bucket <minutes>",
-      "history bucket width",
-      minutesOption("--bucket"),
-      10n,
+    .addOption(
+      numberOption(
+        "--bucket <minutes>",
+        "history bucket width, in minutes",
+        minutesOption("--bucket"),
+        10n,
+      ),
     )
     .action((queue: string | undefined, flags: StatsFlags) =>
       run(async () => {

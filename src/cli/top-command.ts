@@ -10,7 +10,7 @@ import {
   describeError,
   type ClientFlags,
 } from "./client-command.js";
-import { integerOption } from "./parse.js";
+import { integerOption, numberOption } from "./parse.js";
 import { isoTime } from "./print.js";
 import { durationsView, queueStatsView, workersView } from "./stats-views.js";
 import { table } from "./print.js";
@@ -27,11 +27,13 @@ const CLEAR = "\u001b[2J\u001b[H";
 /** The `top` command. */
 export function topCommand(): Command {
   return clientCommand("top", "live view of queues, throughput and workers")
-    .option(
-      "--interval <seconds>",
-      "seconds between refreshes",
-      integerOption("--interval", 1n, 3600n, "seconds"),
-      2n,
+    .addOption(
+      numberOption(
+        "--interval <seconds>",
+        "seconds between refreshes",
+        integerOption("--interval", 1n, 3600n, "seconds"),
+        2n,
+      ),
     )
     .option("--once", "draw once and exit (for scripts and tests)")
     .action(async (flags: TopFlags) => {

@@ -10,7 +10,7 @@ import {
   run,
   type ClientFlags,
 } from "./client-command.js";
-import { minutesOption } from "./parse.js";
+import { minutesOption, numberOption } from "./parse.js";
 import { printResponse } from "./print.js";
 import { workersView } from "./stats-views.js";
 
@@ -22,11 +22,13 @@ interface WorkersFlags extends ClientFlags {
 export function workersCommand(): Command {
   return clientCommand("workers", "list workers seen in the last minutes")
     .argument("[queue]", "only this queue")
-    .option(
-      "--minutes <n>",
-      "seen within the last N minutes",
-      minutesOption("--minutes"),
-      5n,
+    .addOption(
+      numberOption(
+        "--minutes <n>",
+        "seen within the last N minutes",
+        minutesOption("--minutes"),
+        5n,
+      ),
     )
     .action((queue: string | undefined, flags: WorkersFlags) =>
       run(async () => {

@@ -46,7 +46,7 @@ export function guardFailure(
   }
   if (guard.claimToken !== "" && task.claimToken !== guard.claimToken) {
     const why = task.inFlight
-      ? "another claim holds it now"
+      ? "it is held under another claim token now"
       : "no claim holds it (it timed out or was handed back)";
     return new PreconditionError(
       id,

@@ -47,7 +47,10 @@ export interface SubmitInput {
 /** Most queues one claim may name. */
 export const MAX_CLAIM_QUEUES = 100;
 
-/** Claim input, as a request carries it: `queue` or `queues`. */
+/**
+ * Claim input, as a request carries it: `queue` (GetNextTask) or
+ * `queues` (GetNextTasks).
+ */
 export interface ClaimInput {
   queue?: string;
   queues?: string[];
@@ -243,8 +246,12 @@ export function toClaim(input: ClaimInput): Claim {
 }
 
 function checkQueues(input: ClaimInput): string[] {
+  if (input.queue !== undefined) return [checkName("queue", input.queue)];
   if (input.queues === undefined || input.queues.length === 0) {
-    return [checkName("queue", input.queue ?? "")];
+    throw new InvalidArgumentError(
+      "queues",
+      `queues must name 1 to ${MAX_CLAIM_QUEUES} queues, got none`,
+    );
   }
   if (input.queues.length > MAX_CLAIM_QUEUES) {
     throw new InvalidArgumentError(

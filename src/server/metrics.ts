@@ -39,7 +39,9 @@ export class ServerMetrics {
     name: "corndogs_rpc_duration_seconds",
     help: "RPC handling time, by method.",
     labelNames: ["method"] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    buckets: [
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 15, 60,
+    ],
     registers: [this.registry],
   });
 
@@ -83,6 +85,17 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  private readonly leader = new Gauge({
+    name: "corndogs_maintenance_leader",
+    help:
+      "1 on the instance that holds the maintenance lease (exports the " +
+      "live-task gauges and prunes), 0 on the others.",
+    registers: [this.registry],
+  });
+
+  /** Label sets of the live-task gauges exported so far. */
+  private readonly exported = new Map<string, { queue: string; state: string }>();
+
   private readonly queues: QueueLabels;
 
   constructor(maxQueues = 200) {
@@ -115,19 +128,26 @@ export class ServerMetrics {
       }
       rows.set(key, row);
     }
-    this.clearLiveCounts();
-    for (const { queue, state, waiting, inFlight, age } of rows.values()) {
+    // A queue and state that drained reads 0 rather than vanishing.
+    for (const [key, labels] of this.exported) {
+      if (!rows.has(key)) rows.set(key, { ...labels, waiting: 0, inFlight: 0, age: 0 });
+    }
+    for (const [key, { queue, state, waiting, inFlight, age }] of rows) {
+      this.exported.set(key, { queue, state });
       this.waiting.set({ queue, state }, waiting);
       this.inFlight.set({ queue, state }, inFlight);
       this.oldestAge.set({ queue, state }, age);
     }
+    this.leader.set(1);
   }
 
   /** Drops the live-task gauges (this instance no longer exports them). */
   clearLiveCounts(): void {
+    this.exported.clear();
     this.waiting.reset();
     this.inFlight.reset();
     this.oldestAge.reset();
+    this.leader.set(0);
   }
 
   /** Counts the transitions announced by `events`. */

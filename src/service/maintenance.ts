@@ -80,8 +80,15 @@ export class Maintenance {
       this.log.info({ rows, deleted: total }, "maintenance: pruned");
   }
 
+  /** Stops; a lease held is given up, so another instance takes over. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+    try {
+      // Renewing for 0 ms leaves it expired: free for the next taker.
+      await this.store.acquireLease(LEASE, this.holder, 0);
+    } catch (err) {
+      this.log.warn({ err }, "maintenance: could not give up the lease");
+    }
   }
 }

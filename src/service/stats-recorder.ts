@@ -53,7 +53,16 @@ export class StatsRecorder {
     );
     events.on("timedOut", (e) => {
       this.event("timed_out", e.queue, e.state, e.workerId, e.at, 0n);
-      this.worker(e.queue, e.workerId, e.at).timeouts++;
+      // A timeout says the worker went silent: it does not count as seen.
+      this.addWorker({
+        queue: e.queue,
+        workerId: e.workerId,
+        firstSeen: e.at,
+        lastSeen: 0n,
+        claims: 0n,
+        completions: 0n,
+        timeouts: 1n,
+      });
     });
     this.timer = setInterval(() => void this.flush(), flushMs);
     this.timer.unref();

@@ -17,9 +17,10 @@
  * await worker.run(); // until SIGTERM/SIGINT or worker.stop()
  * ```
  *
- * A handler that throws reports through `onError`, and its task goes back
- * to waiting in the state it was claimed from at once (its `claimCount`
- * tells the next handler how many attempts there were). On stop, the
+ * A handler that throws reports through `onError`; its task is held for a
+ * growing delay (1 s, 2 s, 4 s … 30 s, within the lease), then goes back
+ * to waiting in the state it was claimed from (its `claimCount` tells the
+ * next handler how many attempts there were). On stop, the
  * worker stops claiming, lets running handlers finish for up to
  * `shutdownGraceMs`, and hands back the tasks still running.
  */
@@ -73,6 +74,13 @@ export interface WorkerOptions {
   handleSignals?: boolean;
   /** Told about handler errors and failed calls; default: console.error. */
   onError?: (error: unknown, task?: Task) => void;
+  /**
+   * How long a task whose handler threw stays held before it goes back
+   * to waiting, by attempt (`task.claimCount`); default 1 s, doubling up
+   * to 30 s. Capped by the lease: a task is handed back before it would
+   * time out.
+   */
+  retryDelayMs?: (attempt: number) => number;
 }
 
 const DEFAULTS = {
@@ -81,7 +89,11 @@ const DEFAULTS = {
   waitMs: 20_000,
   shutdownGraceMs: 10_000,
   handleSignals: true,
+  retryDelayMs: (attempt: number) => Math.min(30_000, 1000 * 2 ** (attempt - 1)),
 };
+
+/** Hand a failing task back this long before its lease would run out. */
+const LEASE_MARGIN_MS = 1000;
 
 /** Pause after a failed claim request, so an outage is not a busy loop. */
 const RETRY_DELAY_MS = 1000;
@@ -97,6 +109,8 @@ export class Worker {
     { task: Task; controller: AbortController }
   >();
   private readonly stopping = new AbortController();
+  /** When each running or settling task was claimed (local clock). */
+  private readonly claimedAt = new Map<string, number>();
   /** Completions and hand-backs on their way to the server. */
   private readonly settling = new Set<Promise<void>>();
   private idle: (() => void) | undefined;
@@ -163,6 +177,11 @@ export class Worker {
     const free = this.options.concurrency - this.running.size;
     const limit = Math.min(free, this.options.batchSize ?? free);
     let tasks: Task[];
+    // A signal of its own per call: the client links a listener to it,
+    // which must not pile up on the worker's long-lived stop signal.
+    const call = new AbortController();
+    const abort = () => call.abort();
+    this.stopping.signal.addEventListener("abort", abort, { once: true });
     try {
       ({ tasks } = await this.options.client.getNextTasks(
         {
@@ -172,15 +191,21 @@ export class Worker {
           limit,
           waitMs: BigInt(this.options.waitMs),
         },
-        { signal: this.stopping.signal },
+        { signal: call.signal },
       ));
     } catch (error) {
       if (this.stopping.signal.aborted) return;
       this.options.onError(error);
       await delay(RETRY_DELAY_MS, this.stopping.signal);
       return;
+    } finally {
+      this.stopping.signal.removeEventListener("abort", abort);
     }
-    for (const task of tasks) void this.handle(task);
+    const now = Date.now();
+    for (const task of tasks) {
+      this.claimedAt.set(task.uuid, now);
+      void this.handle(task);
+    }
   }
 
   private async handle(task: Task) {
@@ -210,11 +235,15 @@ export class Worker {
       this.idle?.();
       this.idle = undefined;
     }
-    if (controller.signal.aborted) return;
+    if (controller.signal.aborted) {
+      this.claimedAt.delete(task.uuid);
+      return;
+    }
     const settled = this.settle(task, outcome);
     this.settling.add(settled);
     await settled;
     this.settling.delete(settled);
+    this.claimedAt.delete(task.uuid);
   }
 
   /** Completes a handled task, or hands back one whose handler threw. */
@@ -224,6 +253,7 @@ export class Worker {
   ) {
     if ("error" in outcome) {
       this.options.onError(outcome.error, task);
+      await delay(this.retryDelay(task), this.stopping.signal);
       return this.handBack(task);
     }
     try {
@@ -244,6 +274,15 @@ export class Worker {
     if (answer.errorCode !== "") {
       throw new Error(`${answer.errorCode}: ${answer.errorMessage}`);
     }
+  }
+
+  /** How long to hold a failed task before handing it back, in ms. */
+  private retryDelay(task: Task): number {
+    const wanted = this.options.retryDelayMs(Number(task.claimCount));
+    if (task.deadline === 0n) return wanted;
+    const leaseMs = Number((task.deadline - task.claimTime) / 1_000_000n);
+    const held = Date.now() - (this.claimedAt.get(task.uuid) ?? Date.now());
+    return Math.max(0, Math.min(wanted, leaseMs - held - LEASE_MARGIN_MS));
   }
 
   /** Puts a task back to waiting in the state it was claimed from. */
@@ -283,14 +322,12 @@ export class Worker {
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
 }

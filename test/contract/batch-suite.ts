@@ -59,6 +59,8 @@ export function batchSuite(kind: StoreKind, protocol: "grpc" | "json") {
     });
 
     it("refuses an empty batch", async () => {
+      const none = await rejection(() => client.getNextTasks({ queues: [] }));
+      assert.match(none.rawMessage, /queues must name 1 to 100 queues/);
       const err = await rejection(() => client.submitTasks({ tasks: [] }));
       assert.equal(err.code, Code.InvalidArgument);
       assert.match(err.rawMessage, /tasks must hold 1 to 1000 entries/);
@@ -158,6 +160,18 @@ export function batchSuite(kind: StoreKind, protocol: "grpc" | "json") {
         ownTimeout.task?.deadline,
         ownTimeout.task!.updateTime + 5n * 1_000_000_000n,
       );
+    });
+
+    it("keeps the lease of a task without a timeout of its own", async () => {
+      const queue = newQueue();
+      await client.submitTask({ queue });
+      const { task } = await client.getNextTask({ queue, overrideTimeout: 100n });
+      const { task: same } = await client.extendLease({
+        uuid: task!.uuid,
+        queue,
+        claimToken: task!.claimToken,
+      });
+      assert.equal(same?.deadline, task!.deadline, "not removed, not moved");
     });
 
     it("refuses to extend a lease that was lost", async () => {
