@@ -10,6 +10,8 @@
  * const { task } = await corndogs.submitTask({ queue: "images" });
  * ```
  */
+import net from "node:net";
+import type { Duplex } from "node:stream";
 import { createClient, type Client } from "@connectrpc/connect";
 import {
   createConnectTransport,
@@ -32,6 +34,17 @@ export interface ClientOptions {
 
 const DEFAULT_READ_MAX_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Opens a cleartext HTTP/2 connection without Nagle's delay: a request is
+ * a few small frames that must leave at once, not wait for an ACK.
+ */
+function connectNoDelay(authority: URL): Duplex {
+  const host = authority.hostname.replace(/^\[(.*)\]$/u, "$1");
+  return net
+    .connect({ host, port: Number(authority.port) || 80 })
+    .setNoDelay(true);
+}
+
 /** Creates a client; it connects lazily, on the first call. */
 export function createCorndogsClient(options: ClientOptions): CorndogsClient {
   const readMaxBytes = options.readMaxBytes ?? DEFAULT_READ_MAX_BYTES;
@@ -43,6 +56,13 @@ export function createCorndogsClient(options: ClientOptions): CorndogsClient {
           useBinaryFormat: false,
           readMaxBytes,
         })
-      : createGrpcTransport({ baseUrl: options.baseUrl, readMaxBytes });
+      : createGrpcTransport({
+          baseUrl: options.baseUrl,
+          readMaxBytes,
+          // TLS connections keep Node's own set-up (ALPN, certificates).
+          nodeOptions: options.baseUrl.startsWith("http:")
+            ? { createConnection: connectNoDelay }
+            : undefined,
+        });
   return createClient(CorndogsService, transport);
 }

@@ -35,7 +35,10 @@ export class ApiListener {
       this.sessions.add(session);
       session.once("close", () => this.sessions.delete(session));
     });
-    this.tcp = net.createServer((socket) => this.route(socket));
+    // No Nagle delay: RPC answers are small writes that must leave now.
+    this.tcp = net.createServer({ noDelay: true }, (socket) =>
+      this.route(socket),
+    );
   }
 
   private route(socket: net.Socket) {
