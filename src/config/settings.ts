@@ -64,7 +64,11 @@ export function parseHostPort(value: string, source: string): HostPort {
   const host = match?.[1]?.replace(/^\[(.*)\]$/u, "$1") ?? "";
   const port = Number(match?.[2]);
   if (!match || host === "" || port > 65535) {
-    fail(source, value, "HOST:PORT with a port from 0 to 65535, e.g. 0.0.0.0:5080");
+    fail(
+      source,
+      value,
+      "HOST:PORT with a port from 0 to 65535, e.g. 0.0.0.0:5080",
+    );
   }
   return { host, port };
 }
@@ -104,8 +108,11 @@ export function parseDatabaseUrl(value: string, source: string): string {
   } catch {
     return fail(source, shown, `a valid URL: ${STORE_URLS}`);
   }
-  if (url.searchParams.get("schema") === "") {
-    fail(source, shown, "a non-empty ?schema= (or none: corndogs)");
+  const schema = url.searchParams.get("schema");
+  // The long-poll channel "<schema>.waiting" must fit PostgreSQL's
+  // 63-byte names.
+  if (schema !== null && (schema === "" || Buffer.byteLength(schema) > 48)) {
+    fail(source, shown, "?schema= with 1 to 48 bytes (or none: corndogs)");
   }
   return value;
 }
@@ -129,7 +136,9 @@ function parseLogLevel(value: string, source: string): LogLevel {
 }
 
 /** The settings of `corndogs serve`, in the order the docs list them. */
-export const SERVE_SETTINGS: { [K in keyof ServeSettings]: SettingSpec<ServeSettings[K]> } = {
+export const SERVE_SETTINGS: {
+  [K in keyof ServeSettings]: SettingSpec<ServeSettings[K]>;
+} = {
   databaseUrl: {
     flag: "--database-url",
     env: "CORNDOGS_DATABASE_URL",

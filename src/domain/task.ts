@@ -134,3 +134,8 @@ export interface HeldTask {
   queue: string;
   claimToken: string;
 }
+
+/** A task to hand back as if its claim, from `fromState`, never was. */
+export interface ReleasedTask extends HeldTask {
+  fromState: string;
+}

@@ -13,6 +13,13 @@ const HTTP2_PREFACE_START = Buffer.from("PRI");
 /** A connection that sends nothing for this long is closed, in ms. */
 const FIRST_BYTES_TIMEOUT_MS = 10_000;
 
+/**
+ * An HTTP/1 connection idle this long is closed, in ms. The HTTP/1
+ * server never listens itself, so Node's own header and request timeouts
+ * (which hang off `listen()`) do not run; this bound replaces them.
+ */
+const HTTP1_IDLE_TIMEOUT_MS = 60_000;
+
 type Handler = (
   request: http.IncomingMessage | http2.Http2ServerRequest,
   response: http.ServerResponse | http2.Http2ServerResponse,
@@ -24,12 +31,29 @@ export class ApiListener {
   private readonly h1: http.Server;
   private readonly h2: http2.Http2Server;
   private readonly sockets = new Set<net.Socket>();
+  /** HTTP/1 connections with a request in progress. */
+  private readonly busy = new Set<net.Socket>();
+  /** Connections served as HTTP/1. */
+  private readonly h1Sockets = new WeakSet<net.Socket>();
+  private closing = false;
   /** Connections that have not said which protocol they speak yet. */
   private readonly unrouted = new Set<net.Socket>();
   private readonly sessions = new Set<http2.ServerHttp2Session>();
 
   constructor(handler: Handler) {
     this.h1 = http.createServer(handler);
+    this.h1.timeout = HTTP1_IDLE_TIMEOUT_MS;
+    this.h1.on(
+      "request",
+      (req: http.IncomingMessage, res: http.ServerResponse) => {
+        const socket = req.socket;
+        this.busy.add(socket);
+        res.once("close", () => {
+          this.busy.delete(socket);
+          if (this.closing) socket.end();
+        });
+      },
+    );
     this.h2 = http2.createServer(handler);
     this.h2.on("session", (session) => {
       this.sessions.add(session);
@@ -68,11 +92,19 @@ export class ApiListener {
       if (isHttp2) {
         this.h2.emit("connection", socket);
       } else {
+        this.h1Sockets.add(socket);
         this.h1.emit("connection", socket);
         socket.resume();
       }
     };
     socket.on("data", onData);
+  }
+
+  /** Ends HTTP/1 keep-alive connections that wait for no answer. */
+  private endIdleHttp1() {
+    for (const socket of this.sockets) {
+      if (this.h1Sockets.has(socket) && !this.busy.has(socket)) socket.end();
+    }
   }
 
   /** Listens on `host:port`; resolves with the port actually bound. */
@@ -95,9 +127,10 @@ export class ApiListener {
     const closed = new Promise<void>((resolve) =>
       this.tcp.close(() => resolve()),
     );
+    this.closing = true;
     for (const session of this.sessions) session.close();
     for (const socket of this.unrouted) socket.destroy();
-    this.h1.closeIdleConnections();
+    this.endIdleHttp1();
     this.h1.on("request", (_req, res: http.ServerResponse) => {
       if (!res.headersSent) res.setHeader("connection", "close");
     });
@@ -107,7 +140,6 @@ export class ApiListener {
     }, graceMs);
     const drained = new Promise<void>((resolve) => {
       const check = setInterval(() => {
-        this.h1.closeIdleConnections();
         if (this.sockets.size === 0) {
           clearInterval(check);
           resolve();

@@ -46,6 +46,8 @@ export class StatsRecorder {
         e.at,
         e.workDuration,
       );
+      // A task completed without ever being claimed has no worker.
+      if (e.workerId === "") return;
       this.worker(e.queue, e.workerId, e.at).completions++;
     });
     events.on("canceled", (e) =>

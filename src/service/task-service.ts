@@ -3,7 +3,7 @@
  * on the store (SPEC §2) and emits the domain events. It knows nothing of
  * the transport: the RPC handlers and the tests call it alike.
  */
-import { TaskNotFoundError } from "../domain/errors.js";
+import { InvalidArgumentError, TaskNotFoundError } from "../domain/errors.js";
 import type {
   Claim,
   StateCount,
@@ -109,14 +109,31 @@ export class TaskService {
     const claim = toClaim(input);
     const { waitMs = 0 } = options;
     const until = Date.now() + waitMs;
-    const signal = options.signal
-      ? AbortSignal.any([options.signal, this.closing.signal])
-      : this.closing.signal;
+    // One signal for "the caller left" and "the server is stopping",
+    // linked by hand: AbortSignal.any() on the long-lived closing signal
+    // leaks on Node 20 (nodejs/node#55351).
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    options.signal?.addEventListener("abort", abort, { once: true });
+    this.closing.signal.addEventListener("abort", abort, { once: true });
+    if (options.signal?.aborted || this.closing.signal.aborted) abort();
+    try {
+      return await this.claimUntil(claim, until, stop.signal);
+    } finally {
+      options.signal?.removeEventListener("abort", abort);
+      this.closing.signal.removeEventListener("abort", abort);
+    }
+  }
 
+  private async claimUntil(
+    claim: Claim,
+    until: number,
+    signal: AbortSignal,
+  ): Promise<Task[]> {
     for (;;) {
       const ticket = this.waiters.enter(claim.queues, claim.currentState);
       try {
-        if (signal?.aborted) return [];
+        if (signal.aborted) return [];
         const tasks = await this.claims.claim(claim);
         if (tasks.length > 0) return await this.deliver(claim, tasks, signal);
 
@@ -137,7 +154,9 @@ export class TaskService {
   /** Hands claimed tasks to a caller still there, or back to the queue. */
   private async deliver(claim: Claim, tasks: Task[], signal?: AbortSignal) {
     if (signal?.aborted) {
-      await this.store.release(tasks);
+      await this.store.release(
+        tasks.map((task) => ({ ...task, fromState: claim.currentState })),
+      );
       for (const task of tasks) {
         this.waiters.wake(task.queue, claim.currentState);
       }
@@ -199,9 +218,22 @@ export class TaskService {
     checkBatch("tasks", inputs, MAX_BATCH);
     const results: CompletionResult[] = new Array(inputs.length);
     const valid: { i: number; request: CompletionRequest }[] = [];
+    const seen = new Map<string, number>();
     inputs.forEach((input, i) => {
       try {
-        valid.push({ i, request: this.toCompletion(input.guard, input.next) });
+        const request = this.toCompletion(input.guard, input.next);
+        const first = seen.get(request.guard.uuid);
+        if (first !== undefined) {
+          // One task, one completion: which entry holds the claim is not
+          // for the order of the batch to decide.
+          throw new InvalidArgumentError(
+            `tasks[${i}].uuid`,
+            `tasks[${i}].uuid repeats tasks[${first}].uuid; complete a ` +
+              `task once per request`,
+          );
+        }
+        seen.set(request.guard.uuid, i);
+        valid.push({ i, request });
       } catch (err) {
         results[i] = err as Error;
       }

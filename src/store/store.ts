@@ -15,6 +15,7 @@ import type {
   Claim,
   CompletionRequest,
   HeldTask,
+  ReleasedTask,
   NewTask,
   StateCount,
   Task,
@@ -72,7 +73,7 @@ export interface TaskStore {
    * Hands back tasks claimed for a caller who left before receiving them,
    * as if the claim had not happened; tasks no longer held are skipped.
    */
-  release(tasks: HeldTask[]): Promise<void>;
+  release(tasks: ReleasedTask[]): Promise<void>;
 
   /**
    * Re-arms the lease of a task held under `task.claimToken`: `timeout`

@@ -89,11 +89,15 @@ const DEFAULTS = {
   waitMs: 20_000,
   shutdownGraceMs: 10_000,
   handleSignals: true,
-  retryDelayMs: (attempt: number) => Math.min(30_000, 1000 * 2 ** (attempt - 1)),
+  retryDelayMs: (attempt: number) =>
+    Math.min(30_000, 1000 * 2 ** (attempt - 1)),
 };
 
 /** Hand a failing task back this long before its lease would run out. */
 const LEASE_MARGIN_MS = 1000;
+
+/** Most tasks one claim or completion request may carry. */
+const MAX_BATCH = 1000;
 
 /** Pause after a failed claim request, so an outage is not a busy loop. */
 const RETRY_DELAY_MS = 1000;
@@ -129,7 +133,7 @@ export class Worker {
     }
     this.completions = new CompletionBatcher(
       this.options.client,
-      this.options.batchSize ?? concurrency,
+      Math.min(this.options.batchSize ?? concurrency, MAX_BATCH),
     );
   }
 
@@ -175,7 +179,7 @@ export class Worker {
 
   private async claimAndStart() {
     const free = this.options.concurrency - this.running.size;
-    const limit = Math.min(free, this.options.batchSize ?? free);
+    const limit = Math.min(free, this.options.batchSize ?? free, MAX_BATCH);
     let tasks: Task[];
     // A signal of its own per call: the client links a listener to it,
     // which must not pile up on the worker's long-lived stop signal.

@@ -137,6 +137,24 @@ export function batchSuite(kind: StoreKind, protocol: "grpc" | "json") {
       assert.deepEqual(counts.stateCounts, { submitted: 2n, "step-2": 1n });
     });
 
+    it("refuses to complete one task twice in one batch", async () => {
+      const queue = newQueue();
+      await client.submitTask({ queue });
+      const { task } = await client.getNextTask({ queue });
+      const guard = { uuid: task!.uuid, queue, currentState: task!.currentState };
+      const { results } = await client.completeTasks({
+        tasks: [
+          { ...guard, claimToken: "0".repeat(32), nextTask: { currentState: "wrong" } },
+          { ...guard, claimToken: task!.claimToken, nextTask: { currentState: "right" } },
+        ],
+      });
+      assert.equal(results[0]?.errorCode, "failed_precondition");
+      assert.equal(results[1]?.errorCode, "invalid_argument");
+      assert.match(results[1]!.errorMessage, /tasks\[1\]\.uuid repeats tasks\[0\]/);
+      const { task: still } = await client.getTaskStateByID({ uuid: task!.uuid });
+      assert.equal(still?.inFlight, true, "the holder can still complete it");
+    });
+
     it("extends a lease under its claim token", async () => {
       const queue = newQueue();
       await client.submitTask({ queue, timeout: 5n });

@@ -25,6 +25,7 @@ import {
   type Claim,
   type CompletionRequest,
   type HeldTask,
+  type ReleasedTask,
   type NewTask,
   type StateCount,
   type Task,
@@ -371,11 +372,12 @@ export class PostgresStore implements TaskStore {
     });
   }
 
-  async release(tasks: HeldTask[]): Promise<void> {
+  async release(tasks: ReleasedTask[]): Promise<void> {
     if (tasks.length === 0) return;
     await this.pool.query(this.sql.task_release, [
       tasks.map((t) => t.uuid),
       tasks.map((t) => t.claimToken),
+      tasks.map((t) => t.fromState),
     ]);
   }
 
@@ -449,18 +451,24 @@ export class PostgresStore implements TaskStore {
   }
 
   async recordStats(delta: StatsDelta): Promise<void> {
+    // One transaction: a flush that fails is retried whole, so none of it
+    // may have been written.
+    await this.transaction((client) => this.addStats(client, delta));
+  }
+
+  private async addStats(db: Queryable, delta: StatsDelta): Promise<void> {
     // Sorted by key, so instances adding at once lock rows in one order.
-    const history = [...delta.history].sort(byKey((r) => [
-      r.minute, r.queue, r.event, r.state, r.workerId,
-    ]));
-    const durations = [...delta.durations].sort(byKey((r) => [
-      r.minute, r.queue, r.bucket,
-    ]));
-    const workers = [...delta.workers].sort(byKey((r) => [
-      r.queue, r.workerId,
-    ]));
+    const history = [...delta.history].sort(
+      byKey((r) => [r.minute, r.queue, r.event, r.state, r.workerId]),
+    );
+    const durations = [...delta.durations].sort(
+      byKey((r) => [r.minute, r.queue, r.bucket]),
+    );
+    const workers = [...delta.workers].sort(
+      byKey((r) => [r.queue, r.workerId]),
+    );
     if (history.length > 0) {
-      await this.pool.query(this.sql.history_add, [
+      await db.query(this.sql.history_add, [
         history.map((r) => r.minute),
         history.map((r) => r.queue),
         history.map((r) => r.state),
@@ -472,7 +480,7 @@ export class PostgresStore implements TaskStore {
       ]);
     }
     if (durations.length > 0) {
-      await this.pool.query(this.sql.work_durations_add, [
+      await db.query(this.sql.work_durations_add, [
         durations.map((r) => r.minute),
         durations.map((r) => r.queue),
         durations.map((r) => r.bucket),
@@ -480,7 +488,7 @@ export class PostgresStore implements TaskStore {
       ]);
     }
     if (workers.length > 0) {
-      await this.pool.query(this.sql.workers_add, [
+      await db.query(this.sql.workers_add, [
         workers.map((r) => r.queue),
         workers.map((r) => r.workerId),
         workers.map((r) => r.firstSeen),
@@ -540,10 +548,11 @@ export class PostgresStore implements TaskStore {
     until: bigint,
     queue: string | undefined,
   ): Promise<DurationBucketCount[]> {
-    const result = await this.pool.query<Row>(
-      this.sql.work_durations_window,
-      [since, until, queue ?? null],
-    );
+    const result = await this.pool.query<Row>(this.sql.work_durations_window, [
+      since,
+      until,
+      queue ?? null,
+    ]);
     return result.rows.map(durationBucketCount);
   }
 

@@ -17,6 +17,7 @@ import {
   type Claim,
   type CompletionRequest,
   type HeldTask,
+  type ReleasedTask,
   type NewTask,
   type StateCount,
   type Task,
@@ -200,12 +201,13 @@ export class SqliteStore implements TaskStore {
     })();
   }
 
-  async release(tasks: HeldTask[]): Promise<void> {
+  async release(tasks: ReleasedTask[]): Promise<void> {
     this.db.transaction(() => {
       for (const task of tasks) {
         this.sql.task_release.run({
           uuid: task.uuid,
           claim_token: task.claimToken,
+          claimed_from_state: task.fromState,
         });
       }
     })();

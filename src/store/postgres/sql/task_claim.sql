@@ -34,6 +34,7 @@ UPDATE {{schema}}.tasks AS t SET
     THEN $4::text ELSE t.auto_target_state END,
   auto_target_state = CASE WHEN $5::text <> ''
     THEN $5::text ELSE t.current_state END,
+  prior_target_state = t.auto_target_state,
   in_flight = true,
   deadline = CASE
     WHEN $6::bigint > 0 THEN {{schema}}.now_ns() + $6::bigint * 1000000000

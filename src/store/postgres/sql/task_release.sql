@@ -1,17 +1,20 @@
 -- Hands back tasks that were claimed for a caller who left before getting
 -- them (a long poll whose client disconnected): as if the claim had not
--- happened, the states swap back, the lease and token are cleared and
--- the attempt is not counted. Only rows still held by that claim change.
--- Parameters: $1 uuid[], $2 claim_token[] (parallel arrays)
+-- happened, the task is back in the state it was claimed from with the
+-- target it had, the lease and token are cleared and the attempt is not
+-- counted. Only rows still held by that claim change.
+-- Parameters: $1 uuid[], $2 claim_token[], $3 claimed_from_state[]
+--   (parallel arrays)
 -- Returns: the uuids handed back.
 UPDATE {{schema}}.tasks AS t SET
-  current_state = t.auto_target_state,
-  auto_target_state = t.current_state,
+  current_state = r.claimed_from_state,
+  auto_target_state = t.prior_target_state,
   in_flight = false,
   deadline = NULL,
   claim_token = '',
   claim_count = t.claim_count - 1,
   update_time = {{schema}}.now_ns()
-FROM unnest($1::uuid[], $2::text[]) AS r(uuid, claim_token)
+FROM unnest($1::uuid[], $2::text[], $3::text[])
+  AS r(uuid, claim_token, claimed_from_state)
 WHERE t.uuid = r.uuid AND t.claim_token = r.claim_token AND t.in_flight
 RETURNING t.uuid

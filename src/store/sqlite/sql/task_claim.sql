@@ -14,6 +14,7 @@ UPDATE tasks SET
     THEN :override_current_state ELSE auto_target_state END,
   auto_target_state = CASE WHEN :override_auto_target_state <> ''
     THEN :override_auto_target_state ELSE current_state END,
+  prior_target_state = auto_target_state,
   in_flight = 1,
   deadline = CASE
     WHEN :override_timeout > 0 THEN CAST(unixepoch('now', 'subsec') * 1000 AS INTEGER) * 1000000 + :override_timeout * 1000000000

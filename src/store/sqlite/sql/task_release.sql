@@ -1,11 +1,12 @@
 -- Hands back a task claimed for a caller who left before getting it (a
 -- long poll whose client disconnected): as if the claim had not happened,
--- the states swap back, the lease and token are cleared and the attempt
--- is not counted. Only a row still held by that claim changes.
--- Parameters: :uuid, :claim_token
+-- the task is back in the state it was claimed from with the target it
+-- had, the lease and token are cleared and the attempt is not counted.
+-- Only a row still held by that claim changes.
+-- Parameters: :uuid, :claim_token, :claimed_from_state
 UPDATE tasks SET
-  current_state = auto_target_state,
-  auto_target_state = current_state,
+  current_state = :claimed_from_state,
+  auto_target_state = prior_target_state,
   in_flight = 0,
   deadline = NULL,
   claim_token = '',

@@ -1,0 +1,5 @@
+-- The auto_target_state a task had before its latest claim, so that a
+-- claim handed back (its client left) restores the task exactly, even
+-- when the claim applied state overrides.
+ALTER TABLE {{schema}}.tasks
+  ADD COLUMN prior_target_state text NOT NULL DEFAULT '';
