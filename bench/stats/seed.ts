@@ -31,7 +31,7 @@ export async function seed(url: string, schema: string, size: SeedSize) {
         'completed', 'submitted-working', t - 5000000000, t, 60, 0,
         'worker-' || (g % 20), 1, t - 2000000000, t, 2000000000
       FROM generate_series(1, ${size.archived}) AS g,
-        LATERAL (SELECT ${now} - (g::bigint * ${day} / ${size.archived})
+        LATERAL (SELECT ${now} - g::bigint * ${Math.floor(86_400_000_000_000 / size.archived)}
           AS t) AS times`);
     await client.query(`
       INSERT INTO ${s}.tasks (uuid, queue, current_state, auto_target_state,
