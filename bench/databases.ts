@@ -60,7 +60,7 @@ async function postgresDatabase(postgresUrl: string): Promise<BenchDatabase> {
 }
 
 /** Runs `fn` with a client connected to `url`, then disconnects. */
-async function withPostgres<T>(
+export async function withPostgres<T>(
   url: string,
   fn: (client: pg.Client) => Promise<T>,
 ): Promise<T> {

@@ -1,27 +1,12 @@
 /** PostgreSQL helpers for the systems that keep their state there. */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { withPostgres } from "../../databases.js";
+
+export { withPostgres };
 
 /** A fresh name with `prefix`, e.g. `bench_gw_1a2b3c4d5e6f`. */
 export function freshName(prefix: string): string {
   return `${prefix}_${randomBytes(6).toString("hex")}`;
-}
-
-/** Runs `fn` with a client connected to `url`, then disconnects. */
-export async function withPostgres<T>(
-  url: string,
-  fn: (client: pg.Client) => Promise<T>,
-): Promise<T> {
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: 10_000,
-  });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Drops `schema` and everything in it, if it exists. */
