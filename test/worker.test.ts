@@ -174,4 +174,83 @@ describe("Worker", () => {
     assert.equal(final?.inFlight, false);
     assert.equal(final?.currentState, "submitted", "back where it was claimed");
   });
+
+  it("holds up to `prefetch` tasks ready and hands them back on stop", async () => {
+    const queue = newQueue();
+    await client.submitTasks({
+      tasks: Array.from({ length: 10 }, () => ({ queue, timeout: 60n })),
+    });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const handled: string[] = [];
+    const w = worker({
+      queues: [queue],
+      concurrency: 2,
+      prefetch: 3,
+      handler: async (task) => {
+        await released;
+        handled.push(task.uuid);
+      },
+    });
+    const done = w.run();
+    const waitingOnServer = async () =>
+      (await client.getTaskStateCounts({ queue })).stateCounts.submitted ?? 0n;
+    await until(async () => w.active === 2 && w.waiting === 3, "5 held");
+    await sleep(300); // and no more get claimed meanwhile
+    assert.equal(await waitingOnServer(), 5n, "2 running + 3 ready claimed");
+
+    w.stop();
+    release();
+    await done;
+    assert.equal(handled.length, 2, "only the running ones were handled");
+    assert.equal(await waitingOnServer(), 8n, "the 3 ready ones are back");
+    for (const uuid of handled) {
+      const { task } = await client.getTaskStateByID({ uuid });
+      assert.equal(task?.currentState, "completed");
+    }
+  });
+
+  it("hands back a ready task whose lease mostly ran out while it waited", async () => {
+    const queue = newQueue();
+    const { task: first } = await client.submitTask({ queue, timeout: 2n });
+    await sleep(5); // a later submit time: claimed second
+    const { task: second } = await client.submitTask({ queue, timeout: 2n });
+    const runs: string[] = [];
+    const w = worker({
+      queues: [queue],
+      concurrency: 1,
+      prefetch: 1,
+      handler: async (task) => {
+        runs.push(task.uuid);
+        // The second task waits 1.3 s of its 2 s lease: under a second left.
+        if (task.uuid === first!.uuid) await sleep(1300);
+      },
+    });
+    const done = w.run();
+    await until(async () => (await liveCount(queue)) === 0n, "the drain");
+    w.stop();
+    await done;
+    assert.deepEqual(runs, [first!.uuid, second!.uuid], "each run once");
+    const { task: final } = await client.getTaskStateByID({
+      uuid: second!.uuid,
+    });
+    assert.equal(final?.currentState, "completed");
+    assert.equal(final?.claimCount, 2n, "handed back, then claimed again");
+  });
+
+  it("rejects options out of range, naming them", () => {
+    const handler = async () => {};
+    assert.throws(
+      () => worker({ queues: ["q"], handler, prefetch: -1 }),
+      /prefetch must be a whole number ≥ 0, got -1/,
+    );
+    assert.throws(
+      () => worker({ queues: ["q"], handler, batchSize: 5000 }),
+      /batchSize must be a whole number 1–1000, got 5000/,
+    );
+    assert.throws(
+      () => worker({ queues: ["q"], handler, concurrency: 1.5 }),
+      /concurrency must be a whole number ≥ 1, got 1.5/,
+    );
+  });
 });

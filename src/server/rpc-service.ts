@@ -100,7 +100,11 @@ function handlers(service: TaskService): TaskHandlers {
           next: entry.nextTask && fromSubmitRequest(entry.nextTask),
         })),
       );
-      return { results: results.map(toCompleteResult) };
+      return {
+        results: results.map((result) =>
+          toCompleteResult(result, request.omitTasks),
+        ),
+      };
     },
 
     async extendLease(request) {
@@ -141,11 +145,12 @@ function handlers(service: TaskService): TaskHandlers {
   };
 }
 
-function toCompleteResult(result: CompletionResult) {
+function toCompleteResult(result: CompletionResult, omitTasks: boolean) {
   if (result instanceof Error) {
     const { code, rawMessage } = describeError(result);
     return { errorCode: code, errorMessage: rawMessage };
   }
+  if (omitTasks) return {};
   return {
     task: toWireTask(result.task),
     nextTask: result.next && toWireTask(result.next),

@@ -49,6 +49,7 @@ export class CompletionBatcher {
       try {
         const { results } = await this.client.completeTasks({
           tasks: batch.map((entry) => entry.request),
+          omitTasks: true,
         });
         batch.forEach((entry, i) => entry.resolve(results[i]!));
       } catch (error) {

@@ -10,23 +10,34 @@ import type { Task } from "../gen/corndogs/v1alpha1/corndogs_pb.js";
 const NS_PER_MS = 1_000_000n;
 
 export class Heartbeat {
-  private readonly timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   /**
-   * Starts beating for `task`. `onLost` is called once if the lease turns
-   * out to be lost (the task timed out and may be someone else's now).
+   * Starts beating for `task`, whose lease has `leaseLeftMs` to run (less
+   * than its length when it waited before it started). `onLost` is called
+   * once if the lease turns out to be lost (the task timed out and may be
+   * someone else's now).
    */
   constructor(
     private readonly client: CorndogsClient,
     private readonly task: Task,
     intervalMs: number | undefined,
+    leaseLeftMs: number,
     private readonly onLost: (error: unknown) => void,
   ) {
     if (task.deadline === 0n) return;
     const leaseMs = Number((task.deadline - task.claimTime) / NS_PER_MS);
     const every = intervalMs ?? Math.max(100, Math.floor(leaseMs / 3));
     const seconds = BigInt(Math.max(1, Math.ceil(leaseMs / 1000)));
-    this.timer = setInterval(() => void this.beat(seconds), every);
+    // The first beat comes sooner when part of the lease is already gone.
+    const first = Math.max(0, Math.min(every, leaseLeftMs - (leaseMs - every)));
+    this.timer = setTimeout(() => {
+      void this.beat(seconds);
+      if (this.stopped) return;
+      this.timer = setInterval(() => void this.beat(seconds), every);
+      this.timer.unref();
+    }, first);
     this.timer.unref();
   }
 
@@ -50,6 +61,8 @@ export class Heartbeat {
   }
 
   stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
     clearInterval(this.timer);
   }
 }

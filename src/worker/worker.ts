@@ -17,12 +17,19 @@
  * await worker.run(); // until SIGTERM/SIGINT or worker.stop()
  * ```
  *
+ * Claims run ahead of the handlers: up to `prefetch` claimed tasks wait
+ * in the worker for a free handler, so a handler that finishes finds the
+ * next task at hand and one claim request carries many tasks. A waiting
+ * task holds its lease; one whose lease ran mostly out while it waited
+ * is handed back instead of run.
+ *
  * A handler that throws reports through `onError`; its task is held for a
  * growing delay (1 s, 2 s, 4 s … 30 s, within the lease), then goes back
  * to waiting in the state it was claimed from (its `claimCount` tells the
  * next handler how many attempts there were). On stop, the
- * worker stops claiming, lets running handlers finish for up to
- * `shutdownGraceMs`, and hands back the tasks still running.
+ * worker stops claiming, hands back the tasks waiting for a handler, lets
+ * running handlers finish for up to `shutdownGraceMs`, and hands back the
+ * tasks still running.
  */
 import { hostname } from "node:os";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -60,7 +67,15 @@ export interface WorkerOptions {
   handler: Handler;
   /** Handlers running at once; default 10. */
   concurrency?: number;
-  /** Most tasks claimed per request; default `concurrency`. */
+  /**
+   * Claimed tasks held ready for the next free handler, beyond the
+   * running ones; default `concurrency`. More makes each claim and
+   * completion request carry more tasks (faster for short tasks), but
+   * each waiting task holds its lease and is out of reach of other
+   * workers. 0 claims only for free handlers.
+   */
+  prefetch?: number;
+  /** Most tasks claimed or completed per request; default 1000. */
   batchSize?: number;
   /** How long one claim request waits for work, ms; default 20 000. */
   waitMs?: number;
@@ -104,9 +119,16 @@ const RETRY_DELAY_MS = 1000;
 
 export class Worker {
   private readonly options: Required<
-    Omit<WorkerOptions, "heartbeatMs" | "batchSize">
+    Omit<WorkerOptions, "heartbeatMs" | "batchSize" | "prefetch">
   > &
-    Pick<WorkerOptions, "heartbeatMs" | "batchSize">;
+    Pick<WorkerOptions, "heartbeatMs">;
+  /** Most tasks held at once: running plus waiting for a handler. */
+  private readonly capacity: number;
+  /** Claim again once no more than this many tasks wait for a handler. */
+  private readonly refillBelow: number;
+  private readonly batchSize: number;
+  /** Claimed tasks waiting for a free handler, oldest first. */
+  private readonly ready: Task[] = [];
   private readonly completions: CompletionBatcher;
   private readonly running = new Map<
     string,
@@ -128,18 +150,27 @@ export class Worker {
       ...options,
     };
     const { concurrency } = this.options;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new RangeError(`concurrency must be a whole number ≥ 1`);
-    }
+    const prefetch = options.prefetch ?? concurrency;
+    this.batchSize = options.batchSize ?? MAX_BATCH;
+    wholeNumber("concurrency", concurrency, 1);
+    wholeNumber("prefetch", prefetch, 0);
+    wholeNumber("batchSize", this.batchSize, 1, MAX_BATCH);
+    this.capacity = concurrency + prefetch;
+    this.refillBelow = Math.floor(prefetch / 2);
     this.completions = new CompletionBatcher(
       this.options.client,
-      Math.min(this.options.batchSize ?? concurrency, MAX_BATCH),
+      this.batchSize,
     );
   }
 
   /** How many handlers are running now. */
   get active(): number {
     return this.running.size;
+  }
+
+  /** How many claimed tasks wait for a free handler. */
+  get waiting(): number {
+    return this.ready.length;
   }
 
   /** Claims and handles tasks until stopped; resolves once drained. */
@@ -151,7 +182,7 @@ export class Worker {
     }
     try {
       while (!this.stopping.signal.aborted) {
-        await this.slotFree();
+        await this.roomToClaim();
         if (this.stopping.signal.aborted) break;
         await this.claimAndStart();
       }
@@ -168,18 +199,26 @@ export class Worker {
     this.idle?.();
   }
 
-  private async slotFree(): Promise<void> {
-    if (this.running.size >= this.options.concurrency) {
+  /** Tasks claimed and not yet settled: running or ready. */
+  private get held(): number {
+    return this.running.size + this.ready.length;
+  }
+
+  private hasRoom(): boolean {
+    return this.held < this.capacity && this.ready.length <= this.refillBelow;
+  }
+
+  private async roomToClaim(): Promise<void> {
+    if (!this.hasRoom()) {
       await new Promise<void>((resolve) => (this.idle = resolve));
     }
-    // Handlers finishing together free their slots in the same turn of
+    // Handlers finishing together free their room in the same turn of
     // the event loop: let them, so one claim fetches for all of them.
     await new Promise((resolve) => setImmediate(resolve));
   }
 
   private async claimAndStart() {
-    const free = this.options.concurrency - this.running.size;
-    const limit = Math.min(free, this.options.batchSize ?? free, MAX_BATCH);
+    const limit = Math.min(this.capacity - this.held, this.batchSize);
     let tasks: Task[];
     // A signal of its own per call: the client links a listener to it,
     // which must not pile up on the worker's long-lived stop signal.
@@ -208,8 +247,52 @@ export class Worker {
     const now = Date.now();
     for (const task of tasks) {
       this.claimedAt.set(task.uuid, now);
+      this.ready.push(task);
+    }
+    this.startReady();
+  }
+
+  /** Starts ready tasks on free handlers (none once stopping). */
+  private startReady() {
+    while (
+      !this.stopping.signal.aborted &&
+      this.running.size < this.options.concurrency
+    ) {
+      const task = this.ready.shift();
+      if (task === undefined) return;
+      if (this.leaseLeftMs(task) < LEASE_MARGIN_MS) {
+        // It waited here for most of its lease: someone else may take it.
+        this.track(this.handBack(task), task);
+        continue;
+      }
       void this.handle(task);
     }
+  }
+
+  /** Lease left on a task by the local clock, ms; Infinity without one. */
+  private leaseLeftMs(task: Task): number {
+    if (task.deadline === 0n) return Infinity;
+    const leaseMs = Number((task.deadline - task.claimTime) / 1_000_000n);
+    const held = Date.now() - (this.claimedAt.get(task.uuid) ?? Date.now());
+    return leaseMs - held;
+  }
+
+  /** Wakes the claim loop when there is room for another claim. */
+  private roomFreed() {
+    if (this.idle && this.hasRoom()) {
+      this.idle();
+      this.idle = undefined;
+    }
+  }
+
+  /** Keeps a settling promise for drain(); forgets the task after it. */
+  private track(settled: Promise<void>, task: Task) {
+    this.settling.add(settled);
+    void settled.finally(() => {
+      this.settling.delete(settled);
+      this.claimedAt.delete(task.uuid);
+      this.roomFreed();
+    });
   }
 
   private async handle(task: Task) {
@@ -219,6 +302,7 @@ export class Worker {
       this.options.client,
       task,
       this.options.heartbeatMs,
+      this.leaseLeftMs(task),
       (error) => {
         this.options.onError(error, task);
         controller.abort(); // the lease is lost: stop working on it
@@ -236,18 +320,14 @@ export class Worker {
       // need not wait for this completion's round trip.
       heartbeat.stop();
       this.running.delete(task.uuid);
-      this.idle?.();
-      this.idle = undefined;
+      this.startReady();
+      this.roomFreed();
     }
     if (controller.signal.aborted) {
       this.claimedAt.delete(task.uuid);
       return;
     }
-    const settled = this.settle(task, outcome);
-    this.settling.add(settled);
-    await settled;
-    this.settling.delete(settled);
-    this.claimedAt.delete(task.uuid);
+    this.track(this.settle(task, outcome), task);
   }
 
   /** Completes a handled task, or hands back one whose handler threw. */
@@ -283,10 +363,10 @@ export class Worker {
   /** How long to hold a failed task before handing it back, in ms. */
   private retryDelay(task: Task): number {
     const wanted = this.options.retryDelayMs(Number(task.claimCount));
-    if (task.deadline === 0n) return wanted;
-    const leaseMs = Number((task.deadline - task.claimTime) / 1_000_000n);
-    const held = Date.now() - (this.claimedAt.get(task.uuid) ?? Date.now());
-    return Math.max(0, Math.min(wanted, leaseMs - held - LEASE_MARGIN_MS));
+    return Math.max(
+      0,
+      Math.min(wanted, this.leaseLeftMs(task) - LEASE_MARGIN_MS),
+    );
   }
 
   /** Puts a task back to waiting in the state it was claimed from. */
@@ -307,8 +387,13 @@ export class Worker {
     }
   }
 
-  /** Waits for running handlers, then hands back the ones still running. */
+  /**
+   * Hands back the tasks no handler started, waits for running handlers,
+   * then hands back the ones still running.
+   */
   private async drain() {
+    const unstarted = this.ready.splice(0);
+    for (const task of unstarted) this.track(this.handBack(task), task);
     const until = Date.now() + this.options.shutdownGraceMs;
     while (this.running.size > 0 && Date.now() < until) {
       await delay(20);
@@ -321,6 +406,13 @@ export class Worker {
         return this.handBack(task);
       }),
     );
+  }
+}
+
+function wholeNumber(name: string, value: number, min: number, max = Infinity) {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `≥ ${min}` : `${min}–${max}`;
+    throw new RangeError(`${name} must be a whole number ${range}, got ${value}`);
   }
 }
 

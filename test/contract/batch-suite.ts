@@ -137,6 +137,36 @@ export function batchSuite(kind: StoreKind, protocol: "grpc" | "json") {
       assert.deepEqual(counts.stateCounts, { submitted: 2n, "step-2": 1n });
     });
 
+    it("answers only failures when asked to omit the tasks", async () => {
+      const queue = newQueue();
+      const { tasks } = await client.submitTasks({
+        tasks: [{ queue }, { queue }],
+      });
+      const { results } = await client.completeTasks({
+        omitTasks: true,
+        tasks: [
+          {
+            uuid: tasks[0]!.uuid,
+            queue,
+            currentState: "submitted",
+            nextTask: { currentState: "step-2" },
+          },
+          { uuid: tasks[1]!.uuid, queue, currentState: "nope" },
+        ],
+      });
+      assert.equal(results.length, 2);
+      assert.equal(results[0]?.task, undefined);
+      assert.equal(results[0]?.nextTask, undefined);
+      assert.equal(results[0]?.errorCode, "");
+      assert.equal(results[1]?.errorCode, "failed_precondition");
+      const { task: done } = await client.getTaskStateByID({
+        uuid: tasks[0]!.uuid,
+      });
+      assert.equal(done?.currentState, "completed", "completed all the same");
+      const counts = await client.getTaskStateCounts({ queue });
+      assert.deepEqual(counts.stateCounts, { submitted: 1n, "step-2": 1n });
+    });
+
     it("refuses to complete one task twice in one batch", async () => {
       const queue = newQueue();
       await client.submitTask({ queue });

@@ -1,7 +1,8 @@
 /**
- * Corndogs' consumer: the package's own `Worker` over gRPC, with its
- * defaults (claims of up to `concurrency` tasks with 20 s long polls,
- * completions batched per round trip). The Worker and client come from
+ * Corndogs' consumer: the package's own `Worker` over gRPC, set up as
+ * docs/operations.md advises for short tasks: 500 tasks prefetched beyond
+ * the running ones (so claims carry up to concurrency + 500 tasks), 20 s
+ * long polls, completions batched per round trip. The Worker and client come from
  * the same build as the server: dist/ when it exists, else src/.
  */
 import type { CorndogsClient } from "../../../src/client/client.js";
@@ -9,6 +10,9 @@ import type { Worker } from "../../../src/worker/worker.js";
 import { loadClient, loadWorker } from "../corndogs-build.js";
 import { readPayload } from "../protocol.js";
 import type { Consumer, OnTask } from "./consumer.js";
+
+/** Claimed tasks each worker process holds ready beyond its handlers. */
+export const PREFETCH = 500;
 
 const { createCorndogsClient } = await loadClient();
 const { Worker: WorkerClass } = await loadWorker();
@@ -35,6 +39,7 @@ export class CorndogsConsumer implements Consumer {
       client: this.client,
       queues: [this.queue],
       concurrency,
+      prefetch: PREFETCH,
       handleSignals: false,
       handler: async (task) => onTask(readPayload(task.payload)),
       onError: (error, task) =>

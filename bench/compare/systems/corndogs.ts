@@ -36,8 +36,9 @@ export class CorndogsSystem implements System {
   readonly name: SystemName;
   readonly settings =
     "corndogs serve (own process); 2 worker processes with the Worker " +
-    "library over gRPC (batch = concurrency, 20 s long polls, batched " +
-    `completions); SubmitTasks ×${SUBMIT_BATCH}, ${SUBMIT_IN_FLIGHT} in flight`;
+    "library over gRPC (prefetch 500: claims of up to concurrency + 500 " +
+    "tasks, 20 s long polls, batched completions); " +
+    `SubmitTasks ×${SUBMIT_BATCH}, ${SUBMIT_IN_FLIGHT} in flight`;
   readonly dbNames;
   readonly pollIntervalMs = 0;
   readonly measuresLatency = true;
