@@ -59,6 +59,19 @@ export interface TaskStore {
   /** Creates one waiting task. */
   submit(task: NewTask): Promise<Task>;
 
+  /**
+   * Creates one task for a claim that waits for one: atomically, the task
+   * is created and, unless a task at least as good already waits in the
+   * claim's queues and state, claimed for it (SPEC §2 claim semantics).
+   * `claimed` is what the claim got (the new task, better ones, or
+   * nothing); `submitted` is the new task as created, before
+   * any claim, which is what its submitter sees.
+   */
+  submitAndClaim(
+    task: NewTask,
+    claim: Claim,
+  ): Promise<{ submitted: Task; claimed: Task[] }>;
+
   /** Creates waiting tasks in one transaction, in order: all or none. */
   submitMany(tasks: NewTask[]): Promise<Task[]>;
 

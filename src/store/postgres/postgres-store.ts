@@ -70,6 +70,7 @@ const MIGRATIONS = new URL("./migrations/", import.meta.url);
 const SQL_DIR = new URL("./sql/", import.meta.url);
 const SQL_NAMES = [
   "task_insert",
+  "task_insert_claimed",
   "task_insert_many",
   "task_claim",
   "task_release",
@@ -222,6 +223,30 @@ export class PostgresStore implements TaskStore {
       Buffer.from(task.payload),
     ]);
     return one(result.rows);
+  }
+
+  async submitAndClaim(
+    task: NewTask,
+    claim: Claim,
+  ): Promise<{ submitted: Task; claimed: Task[] }> {
+    const result = await this.pool.query<Row>(this.sql.task_insert_claimed, [
+      randomUUID(),
+      task.queue,
+      task.currentState,
+      task.autoTargetState,
+      task.timeout,
+      task.priority,
+      Buffer.from(task.payload),
+      claim.queues,
+      claim.overrideCurrentState,
+      claim.overrideAutoTargetState,
+      claim.overrideTimeout,
+      claim.workerId,
+    ]);
+    const row = one(result.rows);
+    if (!row.in_flight) return { submitted: liveTask(row), claimed: [] };
+    const claimed = liveTask(row);
+    return { submitted: beforeClaim(claimed, task), claimed: [claimed] };
   }
 
   async submitMany(tasks: NewTask[]): Promise<Task[]> {
@@ -692,4 +717,20 @@ function one(rows: Row[]): Row {
   const row = rows[0];
   if (row === undefined) throw new Error("statement returned no row");
   return row;
+}
+
+/** A task created claimed, as it was created: waiting, never claimed. */
+function beforeClaim(claimed: Task, created: NewTask): Task {
+  return {
+    ...claimed,
+    currentState: created.currentState,
+    autoTargetState: created.autoTargetState,
+    updateTime: claimed.submitTime,
+    inFlight: false,
+    deadline: 0n,
+    claimToken: "",
+    workerId: "",
+    claimCount: 0n,
+    claimTime: 0n,
+  };
 }

@@ -165,6 +165,18 @@ export class SqliteStore implements TaskStore {
     }) as Row;
   }
 
+  async submitAndClaim(
+    task: NewTask,
+    claim: Claim,
+  ): Promise<{ submitted: Task; claimed: Task[] }> {
+    // One writer at a time: the claim sees the new task and everything
+    // else waiting, and takes the best, whichever that is.
+    return this.db.transaction(() => ({
+      submitted: liveTask(this.insert(task)),
+      claimed: this.claimNow({ ...claim, workerIds: [] }),
+    }))();
+  }
+
   async submitMany(tasks: NewTask[]): Promise<Task[]> {
     return this.db.transaction(() =>
       tasks.map((task) => liveTask(this.insert(task))),
@@ -172,33 +184,36 @@ export class SqliteStore implements TaskStore {
   }
 
   async claim(claim: Claim): Promise<Task[]> {
-    return this.db.transaction(() => {
-      // Each queue's best tasks come from its own walk of the waiting
-      // index; the best of them across queues are claimed.
-      const candidates = claim.queues.flatMap(
-        (queue) =>
-          this.sql.task_claim_candidates.all({
-            queue,
-            current_state: claim.currentState,
-            limit: claim.limit,
-          }) as Row[],
-      );
-      const picked = claimedOrder(candidates).slice(0, claim.limit);
-      if (picked.length === 0) return [];
-      const rows = this.sql.task_claim.all({
-        seqs: JSON.stringify(picked.map((row) => String(row.seq))),
-        override_current_state: claim.overrideCurrentState,
-        override_auto_target_state: claim.overrideAutoTargetState,
-        override_timeout: claim.overrideTimeout,
-        worker_id: claim.workerId,
-        workers: JSON.stringify(
-          Object.fromEntries(
-            claim.workerIds.map((id, i) => [String(picked[i]?.seq), id]),
-          ),
+    return this.db.transaction(() => this.claimNow(claim))();
+  }
+
+  /** Claims; call inside a transaction. */
+  private claimNow(claim: Claim): Task[] {
+    // Each queue's best tasks come from its own walk of the waiting
+    // index; the best of them across queues are claimed.
+    const candidates = claim.queues.flatMap(
+      (queue) =>
+        this.sql.task_claim_candidates.all({
+          queue,
+          current_state: claim.currentState,
+          limit: claim.limit,
+        }) as Row[],
+    );
+    const picked = claimedOrder(candidates).slice(0, claim.limit);
+    if (picked.length === 0) return [];
+    const rows = this.sql.task_claim.all({
+      seqs: JSON.stringify(picked.map((row) => String(row.seq))),
+      override_current_state: claim.overrideCurrentState,
+      override_auto_target_state: claim.overrideAutoTargetState,
+      override_timeout: claim.overrideTimeout,
+      worker_id: claim.workerId,
+      workers: JSON.stringify(
+        Object.fromEntries(
+          claim.workerIds.map((id, i) => [String(picked[i]?.seq), id]),
         ),
-      }) as Row[];
-      return claimedTasks(rows);
-    })();
+      ),
+    }) as Row[];
+    return claimedTasks(rows);
   }
 
   async release(tasks: ReleasedTask[]): Promise<void> {
