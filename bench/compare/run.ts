@@ -1,10 +1,10 @@
 /**
- * `npm run bench:compare`: Corndogs (on PostgreSQL and on SQLite, its
+ * `npm run bench:compare` (the first part of `npm run bench`): Corndogs (on PostgreSQL and on SQLite, its
  * own server process) side by side with graphile-worker, pg-boss (two
  * consumption modes) and BullMQ, each with its fastest documented
  * settings and its workers in 2 worker processes. Workloads: enqueue,
- * drains at concurrency 10 and 50, idle pickup latency, and (with
- * CORNDOGS_BENCH_MILLION=1) a drain with a million other tasks waiting.
+ * drains at concurrency 10 and 50, idle pickup latency, and (unless
+ * CORNDOGS_BENCH_MILLION=0) a drain with a million other tasks waiting.
  * Systems take turns within each of 3 repetitions; every system gets a
  * fresh schema, SQLite file or Redis key prefix per repetition, removed
  * after. Settings: see config.ts.

@@ -132,7 +132,7 @@ export class Worker {
   private readonly completions: CompletionBatcher;
   private readonly running = new Map<
     string,
-    { task: Task; controller: AbortController }
+    { task: Task; controller: LazyAbort }
   >();
   private readonly stopping = new AbortController();
   /** When each running or settling task was claimed (local clock). */
@@ -296,7 +296,7 @@ export class Worker {
   }
 
   private async handle(task: Task) {
-    const controller = new AbortController();
+    const controller = new LazyAbort();
     this.running.set(task.uuid, { task, controller });
     const heartbeat = new Heartbeat(
       this.options.client,
@@ -311,7 +311,7 @@ export class Worker {
     let outcome: { result: HandlerResult | void } | { error: unknown };
     try {
       outcome = {
-        result: await this.options.handler(task, { signal: controller.signal }),
+        result: await this.options.handler(task, controller.context),
       };
     } catch (error) {
       outcome = { error };
@@ -323,7 +323,7 @@ export class Worker {
       this.startReady();
       this.roomFreed();
     }
-    if (controller.signal.aborted) {
+    if (controller.aborted) {
       this.claimedAt.delete(task.uuid);
       return;
     }
@@ -406,6 +406,39 @@ export class Worker {
         return this.handBack(task);
       }),
     );
+  }
+}
+
+/**
+ * A handler's abort signal, made only if the handler looks at it: most
+ * handlers never do, and an AbortController per task is a measurable
+ * share of a busy worker's time.
+ */
+class LazyAbort {
+  aborted = false;
+  private controller: AbortController | undefined;
+  readonly context: HandlerContext;
+
+  constructor() {
+    const signal = () => this.signal();
+    this.context = {
+      get signal() {
+        return signal();
+      },
+    };
+  }
+
+  private signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.controller?.abort();
   }
 }
 
