@@ -1,11 +1,12 @@
 /**
- * Clean-up on interruption: what must be undone if the benchmark is
- * stopped by SIGINT or SIGTERM mid-run (stop the server, then drop its
- * database). Normal runs undo these themselves, in `finally` blocks.
+ * Clean-up on interruption: what must be undone if a benchmark is
+ * stopped by SIGINT or SIGTERM mid-run (worker processes, the server, a
+ * database, schema or key prefix). Normal runs undo these themselves, in
+ * `finally` blocks; child processes are also killed by exit hooks.
  */
 
 /** Longest the clean-up may take after a signal. */
-const CLEANUP_LIMIT_MS = 10_000;
+const CLEANUP_LIMIT_MS = 15_000;
 
 const pending: (() => Promise<void>)[] = [];
 

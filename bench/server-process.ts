@@ -1,20 +1,25 @@
 /**
- * The server under test: `corndogs serve` from the sources, as a child
- * process, so that its CPU and memory are its own. Every child started
+ * The server under test: `corndogs serve` as a child process, so that its
+ * CPU and memory are its own. It runs the built `dist/cli/main.js` when
+ * that exists (run `npm run build` first; `serverBuild()` warns when it is
+ * older than the sources), else the sources through tsx. Extra Node.js
+ * flags for it (e.g. `--cpu-prof --cpu-prof-dir=.bench/prof`) come from
+ * CORNDOGS_BENCH_SERVER_NODE_ARGS, space separated. Every child started
  * here is killed when the benchmark process exits, however it exits.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { cpuMs, rssBytes } from "./procfs.js";
 
-/** The repository root, where `src/cli/main.ts` lives. */
+/** The repository root. */
 export const REPO_ROOT = new URL("../", import.meta.url).pathname;
+
+const BUILT_MAIN = join(REPO_ROOT, "dist/cli/main.js");
 
 /** Keep this much of the server's output for error messages. */
 const OUTPUT_TAIL_CHARS = 16 * 1024;
-
-/** Linux reports CPU times in USER_HZ ticks, 100 per second. */
-const TICKS_PER_SECOND = 100;
 
 /** Children still running, killed on exit. */
 const live = new Set<ChildProcess>();
@@ -26,9 +31,11 @@ process.once("exit", () => {
 export interface ServerProcess {
   pid: number;
   baseUrl: string;
+  /** How it was started: `dist` or `tsx`. */
+  build: "dist" | "tsx";
   /** The end of what the server wrote to stdout and stderr. */
   output(): string;
-  /** Resident memory now (VmRSS), in bytes. */
+  /** Resident memory now (VmRSS), in bytes; 0 once it is gone. */
   rssBytes(): number;
   /** User + system CPU time used so far, in milliseconds. */
   cpuMs(): number;
@@ -36,30 +43,59 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/**
- * Starts a server on `databaseUrl`; waits until it is listening. Extra
- * Node.js flags for the server (e.g. `--cpu-prof`) can be given, space
- * separated, in CORNDOGS_BENCH_SERVER_NODE_ARGS.
- */
+/** Which build the server runs, with a warning if dist looks stale. */
+export function serverBuild(): { build: "dist" | "tsx"; warning?: string } {
+  if (!existsSync(BUILT_MAIN)) return { build: "tsx" };
+  const built = statSync(BUILT_MAIN).mtimeMs;
+  const newest = newestMtime(join(REPO_ROOT, "src"));
+  return newest > built
+    ? {
+        build: "dist",
+        warning: "dist/ is older than src/: run `npm run build` first",
+      }
+    : { build: "dist" };
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(
+      newest,
+      entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs,
+    );
+  }
+  return newest;
+}
+
+/** Whether the stale-build warning was printed already. */
+let warned = false;
+
+/** Starts a server on `databaseUrl`; resolves once it listens. */
 export async function startServer(
   databaseUrl: string,
   startTimeoutMs: number,
 ): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    [...serverNodeArgs(), "--import", "tsx", "src/cli/main.ts", "serve"],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        CORNDOGS_DATABASE_URL: databaseUrl,
-        CORNDOGS_LISTEN: "127.0.0.1:0",
-        CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
-        CORNDOGS_LOG_LEVEL: "info",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const { build, warning } = serverBuild();
+  if (warning && !warned) {
+    warned = true;
+    console.error(`bench: WARNING: ${warning}`);
+  }
+  const entry =
+    build === "dist"
+      ? [BUILT_MAIN]
+      : ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts")];
+  const child = spawn(process.execPath, [...nodeArgs(), ...entry, "serve"], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      CORNDOGS_DATABASE_URL: databaseUrl,
+      CORNDOGS_LISTEN: "127.0.0.1:0",
+      CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
+      CORNDOGS_LOG_LEVEL: "info",
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   live.add(child);
   child.once("exit", () => live.delete(child));
   let output = "";
@@ -67,16 +103,18 @@ export async function startServer(
     output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
   };
   child.stderr.on("data", append);
+  const pid = child.pid ?? -1;
   const server: ServerProcess = {
-    pid: child.pid ?? -1,
+    pid,
     baseUrl: "",
+    build,
     output: () => output,
-    rssBytes: () => readRss(child.pid),
-    cpuMs: () => readCpuMs(child.pid),
-    stop: (graceMs = 5000) => stopChild(child, graceMs),
+    rssBytes: () => rssBytes(pid),
+    cpuMs: () => cpuMs(pid),
+    stop: (graceMs = 10_000) => stopChild(child, graceMs),
   };
   try {
-    const apiPort = await waitListening(child, append, startTimeoutMs);
+    const apiPort = await listeningPort(child, append, startTimeoutMs);
     return { ...server, baseUrl: `http://127.0.0.1:${apiPort}` };
   } catch (err) {
     await server.stop(0);
@@ -86,13 +124,13 @@ export async function startServer(
   }
 }
 
-function serverNodeArgs(): string[] {
+function nodeArgs(): string[] {
   const raw = process.env.CORNDOGS_BENCH_SERVER_NODE_ARGS ?? "";
   return raw.split(" ").filter((arg) => arg !== "");
 }
 
 /** Resolves with the API port from the "server: listening" log line. */
-function waitListening(
+function listeningPort(
   child: ChildProcess,
   append: (chunk: Buffer) => void,
   timeoutMs: number,
@@ -131,22 +169,4 @@ async function stopChild(child: ChildProcess, graceMs: number) {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** VmRSS from /proc/<pid>/status, in bytes. */
-function readRss(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const match = /^VmRSS:\s+(\d+)\s+kB$/mu.exec(status);
-  if (!match?.[1]) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(match[1]) * 1024;
-}
-
-/** utime + stime from /proc/<pid>/stat, in milliseconds. */
-function readCpuMs(pid: number | undefined): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Fields after the command name, which is in parentheses; utime and
-  // stime are fields 14 and 15 of the whole line.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / TICKS_PER_SECOND;
 }

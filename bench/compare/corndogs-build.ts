@@ -1,7 +1,7 @@
 /**
  * Corndogs' client and Worker from the same build as the server under
  * test: dist/ when it exists (run `npm run build` first), else src/
- * through tsx. See corndogs-server.ts for the server.
+ * through tsx. See ../server-process.ts for the server.
  */
 import { existsSync } from "node:fs";
 

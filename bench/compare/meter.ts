@@ -3,7 +3,7 @@
  * processes, the database server and this process, and the server's
  * largest resident memory, sampled every 50 ms.
  */
-import { cpuByName, cpuMs, machineBusyMs, rssBytes } from "./procfs.js";
+import { cpuByName, cpuMs, machineBusyMs, rssBytes } from "../procfs.js";
 
 const RSS_SAMPLE_MS = 50;
 

@@ -18,9 +18,9 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { cleanUpOnSignals } from "./cleanup.js";
+import { cleanUpOnSignals } from "../cleanup.js";
 import { readConfig, type CompareConfig } from "./config.js";
-import { REPO_ROOT, serverBuild } from "./corndogs-server.js";
+import { REPO_ROOT, serverBuild } from "../server-process.js";
 import {
   formatCpu,
   formatTable,
@@ -77,7 +77,6 @@ async function main(): Promise<number> {
   const config = readConfig(process.env);
   const build = serverBuild();
   const source = sourceVersion();
-  if (build.warning) console.error(`bench:compare: WARNING: ${build.warning}`);
   if ((loadavg()[0] ?? 0) > 1) {
     console.error(
       "bench:compare: WARNING: the machine is busy (load average " +

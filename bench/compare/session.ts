@@ -15,7 +15,7 @@
  * and that the system then holds nothing undone.
  */
 import { WorkerProcesses, type HandledReport } from "./children.js";
-import { withCleanup } from "./cleanup.js";
+import { withCleanup } from "../cleanup.js";
 import type { CompareConfig } from "./config.js";
 import { PhaseMeter, type PhaseUsage } from "./meter.js";
 import type { TaskPayload } from "./protocol.js";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { CorndogsClient } from "../../../src/client/client.js";
 import { loadClient } from "../corndogs-build.js";
-import { startCorndogs, type CorndogsServer } from "../corndogs-server.js";
+import { startServer, type ServerProcess } from "../../server-process.js";
 import { payloadBytes, type TaskPayload } from "../protocol.js";
 import {
   dropSchema,
@@ -42,7 +42,7 @@ export class CorndogsSystem implements System {
   readonly dbNames;
   readonly pollIntervalMs = 0;
   readonly measuresLatency = true;
-  private server: CorndogsServer | undefined;
+  private server: ServerProcess | undefined;
   private client: CorndogsClient | undefined;
   private schema = "";
   private sqliteDir = "";
@@ -70,7 +70,7 @@ export class CorndogsSystem implements System {
       this.sqliteDir = mkdtempSync(join(tmpdir(), "corndogs-compare-"));
       databaseUrl = `sqlite:${this.sqliteFile()}`;
     }
-    this.server = await startCorndogs(databaseUrl, START_TIMEOUT_MS);
+    this.server = await startServer(databaseUrl, START_TIMEOUT_MS);
     const { createCorndogsClient } = await loadClient();
     this.client = createCorndogsClient({ baseUrl: this.server.baseUrl });
   }

@@ -213,15 +213,7 @@ export class PostgresStore implements TaskStore {
   }
 
   private async insert(db: Queryable, task: NewTask): Promise<Row> {
-    const result = await db.query<Row>(this.sql.task_insert, [
-      randomUUID(),
-      task.queue,
-      task.currentState,
-      task.autoTargetState,
-      task.timeout,
-      task.priority,
-      Buffer.from(task.payload),
-    ]);
+    const result = await db.query<Row>(this.sql.task_insert, insertParams(task));
     return one(result.rows);
   }
 
@@ -230,13 +222,7 @@ export class PostgresStore implements TaskStore {
     claim: Claim,
   ): Promise<{ submitted: Task; claimed: Task[] }> {
     const result = await this.pool.query<Row>(this.sql.task_insert_claimed, [
-      randomUUID(),
-      task.queue,
-      task.currentState,
-      task.autoTargetState,
-      task.timeout,
-      task.priority,
-      Buffer.from(task.payload),
+      ...insertParams(task),
       claim.queues,
       claim.overrideCurrentState,
       claim.overrideAutoTargetState,
@@ -717,6 +703,19 @@ function one(rows: Row[]): Row {
   const row = rows[0];
   if (row === undefined) throw new Error("statement returned no row");
   return row;
+}
+
+/** The parameters task_insert and task_insert_claimed begin with. */
+function insertParams(task: NewTask) {
+  return [
+    randomUUID(),
+    task.queue,
+    task.currentState,
+    task.autoTargetState,
+    task.timeout,
+    task.priority,
+    Buffer.from(task.payload),
+  ];
 }
 
 /** A task created claimed, as it was created: waiting, never claimed. */
