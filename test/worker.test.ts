@@ -222,8 +222,9 @@ describe("Worker", () => {
       prefetch: 1,
       handler: async (task) => {
         runs.push(task.uuid);
-        // The second task waits 1.3 s of its 2 s lease: under a second left.
-        if (task.uuid === first!.uuid) await sleep(1300);
+        // The second task would wait 1.7 s of its 2 s lease: it is handed
+        // back once under a quarter (0.5 s) is left, then claimed again.
+        if (task.uuid === first!.uuid) await sleep(1700);
       },
     });
     const done = w.run();
@@ -251,6 +252,74 @@ describe("Worker", () => {
     assert.throws(
       () => worker({ queues: ["q"], handler, concurrency: 1.5 }),
       /concurrency must be a whole number ≥ 1, got 1.5/,
+    );
+  });
+
+  it("never strands a task handed over just as it stops", async () => {
+    const queue = newQueue();
+    for (let round = 0; round < 10; round++) {
+      const w = worker({ queues: [queue], handler: async () => {} });
+      const done = w.run();
+      await sleep(50); // its long poll waits
+      // Stops while the task is on its way to it.
+      const submitted = client.submitTask({ queue, timeout: 600n });
+      setImmediate(() => w.stop());
+      await Promise.all([submitted, done]);
+    }
+    const { stateCounts } = await client.getTaskStateCounts({ queue });
+    assert.equal(
+      stateCounts["submitted-working"] ?? 0n,
+      0n,
+      "no task left in flight without a holder",
+    );
+  });
+
+  it("hands back ready tasks before their lease runs out", async () => {
+    const queue = newQueue();
+    const { tasks } = await client.submitTasks({
+      tasks: Array.from({ length: 3 }, () => ({ queue, timeout: 2n })),
+    });
+    const errors: unknown[] = [];
+    let first = true;
+    const w = worker({
+      queues: [queue],
+      concurrency: 1,
+      prefetch: 2,
+      onError: (error) => errors.push(error),
+      handler: async () => {
+        // The only handler is busy past the 2 s leases of the two ready
+        // tasks (its own lease kept by heartbeats).
+        if (first) await sleep(2600);
+        first = false;
+      },
+    });
+    const done = w.run();
+    await until(async () => (await liveCount(queue)) === 0n, "the drain");
+    w.stop();
+    await done;
+    assert.deepEqual(errors, [], "no lease ran out under the worker");
+    const finals = await Promise.all(
+      tasks.map(({ uuid }) => client.getTaskStateByID({ uuid })),
+    );
+    assert.ok(finals.every((f) => f.task?.currentState === "completed"));
+    const claims = finals.map((f) => Number(f.task?.claimCount)).sort();
+    assert.equal(claims[0], 1, "the running one was claimed once");
+    assert.ok(claims[2]! >= 2, "a ready one went back and was claimed again");
+  });
+
+  it("rejects a long poll over 60 s, a heartbeat under 100 ms and no queues", () => {
+    const handler = async () => {};
+    assert.throws(
+      () => worker({ queues: ["q"], handler, waitMs: 70_000 }),
+      /waitMs must be a whole number 0–60000, got 70000/,
+    );
+    assert.throws(
+      () => worker({ queues: ["q"], handler, heartbeatMs: 0 }),
+      /heartbeatMs must be a whole number ≥ 100, got 0/,
+    );
+    assert.throws(
+      () => worker({ queues: [], handler }),
+      /queues must name at least one queue/,
     );
   });
 });

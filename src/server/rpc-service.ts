@@ -107,6 +107,10 @@ function handlers(service: TaskService): TaskHandlers {
       };
     },
 
+    endWaits(request) {
+      return { ended: service.endWaits(request.workerId) };
+    },
+
     async extendLease(request) {
       const task = await service.extendLease(request);
       return { task: toWireTask(task) };

@@ -59,6 +59,8 @@ export class TaskService {
   readonly waiters = new ClaimWaiters();
   private readonly closing = new AbortController();
   private readonly claims: ClaimCoalescer;
+  /** Long-poll claims waiting here, by worker id, for endWaits(). */
+  private readonly waitsByWorker = new Map<string, Set<AbortController>>();
 
   constructor(
     readonly store: TaskStore,
@@ -146,12 +148,35 @@ export class TaskService {
     options.signal?.addEventListener("abort", abort, { once: true });
     this.closing.signal.addEventListener("abort", abort, { once: true });
     if (options.signal?.aborted || this.closing.signal.aborted) abort();
+    const waits = waitMs > 0 ? this.waitsOf(claim.workerId) : undefined;
+    waits?.add(stop);
     try {
       return await this.claimUntil(claim, until, stop.signal);
     } finally {
       options.signal?.removeEventListener("abort", abort);
       this.closing.signal.removeEventListener("abort", abort);
+      waits?.delete(stop);
+      if (waits?.size === 0) this.waitsByWorker.delete(claim.workerId);
     }
+  }
+
+  private waitsOf(workerId: string): Set<AbortController> {
+    let waits = this.waitsByWorker.get(workerId);
+    if (waits === undefined) this.waitsByWorker.set(workerId, (waits = new Set()));
+    return waits;
+  }
+
+  /**
+   * Ends the long-poll claims of `workerId` waiting here: each answers at
+   * once (as for a caller who left, tasks it claimed but has not answered
+   * with go back). Returns how many there were.
+   */
+  endWaits(workerIdInput: string): number {
+    const workerId = checkName("worker_id", workerIdInput);
+    const waits = this.waitsByWorker.get(workerId);
+    if (waits === undefined) return 0;
+    for (const wait of waits) wait.abort();
+    return waits.size;
   }
 
   private async claimUntil(

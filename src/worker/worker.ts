@@ -31,6 +31,7 @@
  * running handlers finish for up to `shutdownGraceMs`, and hands back the
  * tasks still running.
  */
+import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { CorndogsClient } from "../client/client.js";
@@ -108,8 +109,21 @@ const DEFAULTS = {
     Math.min(30_000, 1000 * 2 ** (attempt - 1)),
 };
 
-/** Hand a failing task back this long before its lease would run out. */
+/**
+ * Hand a task back this long before its lease would run out (a failed
+ * one after its retry delay, a ready one no handler started): at most a
+ * second, at most a quarter of the lease.
+ */
 const LEASE_MARGIN_MS = 1000;
+
+/** How often ready tasks are checked for leases about to run out, ms. */
+const READY_CHECK_MS = 200;
+
+/** How long a stopping worker waits for EndWaits to end its claim, ms. */
+const END_WAIT_FALLBACK_MS = 2000;
+
+/** Longest long poll the server accepts, ms. */
+const MAX_WAIT_MS = 60_000;
 
 /** Most tasks one claim or completion request may carry. */
 const MAX_BATCH = 1000;
@@ -155,6 +169,15 @@ export class Worker {
     wholeNumber("concurrency", concurrency, 1);
     wholeNumber("prefetch", prefetch, 0);
     wholeNumber("batchSize", this.batchSize, 1, MAX_BATCH);
+    wholeNumber("waitMs", this.options.waitMs, 0, MAX_WAIT_MS);
+    if (options.heartbeatMs !== undefined) {
+      wholeNumber("heartbeatMs", options.heartbeatMs, 100);
+    }
+    if (this.options.queues.length === 0) {
+      throw new RangeError("queues must name at least one queue");
+    }
+    // Each task held for a retry delay listens to the stop signal.
+    setMaxListeners(0, this.stopping.signal);
     this.capacity = concurrency + prefetch;
     this.refillBelow = Math.floor(prefetch / 2);
     this.completions = new CompletionBatcher(
@@ -180,6 +203,8 @@ export class Worker {
       process.once("SIGTERM", onSignal);
       process.once("SIGINT", onSignal);
     }
+    const readyCheck = setInterval(() => this.handBackExpiring(), READY_CHECK_MS);
+    readyCheck.unref();
     try {
       while (!this.stopping.signal.aborted) {
         await this.roomToClaim();
@@ -188,6 +213,7 @@ export class Worker {
       }
       await this.drain();
     } finally {
+      clearInterval(readyCheck);
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
     }
@@ -223,7 +249,7 @@ export class Worker {
     // A signal of its own per call: the client links a listener to it,
     // which must not pile up on the worker's long-lived stop signal.
     const call = new AbortController();
-    const abort = () => call.abort();
+    const abort = () => this.endWait(call);
     this.stopping.signal.addEventListener("abort", abort, { once: true });
     try {
       ({ tasks } = await this.options.client.getNextTasks(
@@ -252,6 +278,27 @@ export class Worker {
     this.startReady();
   }
 
+  /**
+   * Ends the waiting claim `call` on stop. Cancelling it could lose an
+   * answer already on its way (tasks claimed for nobody, until their
+   * lease runs out), so the server is asked to end it (EndWaits) and the
+   * answer is taken as usual: drain() hands back what it brings. The
+   * call is cancelled only if that fails or takes too long (a server
+   * without EndWaits, or a balancer that sent the request elsewhere).
+   */
+  private endWait(call: AbortController) {
+    const cancel = () => call.abort();
+    const fallback = setTimeout(cancel, END_WAIT_FALLBACK_MS);
+    fallback.unref();
+    call.signal.addEventListener("abort", () => clearTimeout(fallback));
+    this.options.client
+      .endWaits(
+        { workerId: this.options.workerId },
+        { timeoutMs: END_WAIT_FALLBACK_MS },
+      )
+      .catch(cancel);
+  }
+
   /** Starts ready tasks on free handlers (none once stopping). */
   private startReady() {
     while (
@@ -260,13 +307,36 @@ export class Worker {
     ) {
       const task = this.ready.shift();
       if (task === undefined) return;
-      if (this.leaseLeftMs(task) < LEASE_MARGIN_MS) {
+      if (this.expiring(task)) {
         // It waited here for most of its lease: someone else may take it.
         this.track(this.handBack(task), task);
         continue;
       }
       void this.handle(task);
     }
+  }
+
+  /** Hands back ready tasks whose lease is about to run out. */
+  private handBackExpiring() {
+    if (!this.ready.some((task) => this.expiring(task))) return;
+    const keep: Task[] = [];
+    for (const task of this.ready.splice(0)) {
+      if (this.expiring(task)) this.track(this.handBack(task), task);
+      else keep.push(task);
+    }
+    this.ready.push(...keep);
+  }
+
+  /** Whether a task's lease is within its margin of running out. */
+  private expiring(task: Task): boolean {
+    return this.leaseLeftMs(task) < this.leaseMarginMs(task);
+  }
+
+  /** How long before its lease runs out a task is handed back, ms. */
+  private leaseMarginMs(task: Task): number {
+    if (task.deadline === 0n) return 0;
+    const leaseMs = Number((task.deadline - task.claimTime) / 1_000_000n);
+    return Math.min(LEASE_MARGIN_MS, leaseMs / 4);
   }
 
   /** Lease left on a task by the local clock, ms; Infinity without one. */
@@ -365,7 +435,7 @@ export class Worker {
     const wanted = this.options.retryDelayMs(Number(task.claimCount));
     return Math.max(
       0,
-      Math.min(wanted, this.leaseLeftMs(task) - LEASE_MARGIN_MS),
+      Math.min(wanted, this.leaseLeftMs(task) - this.leaseMarginMs(task)),
     );
   }
 

@@ -289,6 +289,36 @@ export function batchSuite(kind: StoreKind, protocol: "grpc" | "json") {
       assert.equal(claimed?.uuid, task?.uuid);
     });
 
+    it("ends one worker's long polls on EndWaits, and only its", async () => {
+      const queue = newQueue();
+      const workerId = `ending-${queue}`;
+      const started = Date.now();
+      const ending = client.getNextTasks({
+        queues: [queue],
+        waitMs: 10_000n,
+        workerId,
+      });
+      const other = client.getNextTask({
+        queue,
+        waitMs: 10_000n,
+        workerId: `other-${queue}`,
+      });
+      await sleep(200);
+      const { ended } = await client.endWaits({ workerId });
+      assert.equal(ended, 1);
+      assert.deepEqual((await ending).tasks, []);
+      assert.ok(Date.now() - started < 5_000, "answered well before its wait");
+
+      const { task: submitted } = await client.submitTask({ queue });
+      const { task } = await other;
+      assert.equal(task?.uuid, submitted?.uuid, "the other still waited");
+
+      assert.equal((await client.endWaits({ workerId })).ended, 0);
+      const err = await rejection(() => client.endWaits({ workerId: "" }));
+      assert.equal(err.code, Code.InvalidArgument);
+      assert.match(err.rawMessage, /worker_id must not be empty/);
+    });
+
     it("rejects a wait over 60 seconds", async () => {
       const err = await rejection(() =>
         client.getNextTask({ queue: newQueue(), waitMs: 60_001n }),

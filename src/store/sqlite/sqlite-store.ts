@@ -165,6 +165,11 @@ export class SqliteStore implements TaskStore {
     }) as Row;
   }
 
+  // Every transaction here writes, so each starts IMMEDIATE: it takes the
+  // write lock at BEGIN, where busy_timeout applies, rather than upgrading
+  // from a read mid-way, where SQLite fails at once (SQLITE_BUSY) when
+  // another process holds the lock.
+
   async submitAndClaim(
     task: NewTask,
     claim: Claim,
@@ -174,17 +179,17 @@ export class SqliteStore implements TaskStore {
     return this.db.transaction(() => ({
       submitted: liveTask(this.insert(task)),
       claimed: this.claimNow({ ...claim, workerIds: [] }),
-    }))();
+    })).immediate();
   }
 
   async submitMany(tasks: NewTask[]): Promise<Task[]> {
     return this.db.transaction(() =>
       tasks.map((task) => liveTask(this.insert(task))),
-    )();
+    ).immediate();
   }
 
   async claim(claim: Claim): Promise<Task[]> {
-    return this.db.transaction(() => this.claimNow(claim))();
+    return this.db.transaction(() => this.claimNow(claim)).immediate();
   }
 
   /** Claims; call inside a transaction. */
@@ -225,7 +230,7 @@ export class SqliteStore implements TaskStore {
           claimed_from_state: task.fromState,
         });
       }
-    })();
+    }).immediate();
   }
 
   async extendLease(task: HeldTask, timeout: bigint): Promise<Task> {
@@ -284,11 +289,11 @@ export class SqliteStore implements TaskStore {
         const created = next === undefined ? undefined : this.insert(next);
         return { task, next: created && liveTask(created) };
       }),
-    )();
+    ).immediate();
   }
 
   async cancel(guard: TaskGuard): Promise<Task> {
-    return this.db.transaction(() => this.archive(guard, CANCELED_STATE))();
+    return this.db.transaction(() => this.archive(guard, CANCELED_STATE)).immediate();
   }
 
   /** Moves a guarded task to the archive; call inside a transaction. */
@@ -385,7 +390,7 @@ export class SqliteStore implements TaskStore {
           timeouts: r.timeouts,
         });
       }
-    })();
+    }).immediate();
   }
 
   async liveCounts(queue: string | undefined): Promise<LiveCount[]> {
