@@ -177,7 +177,7 @@ describe("Worker", () => {
 
   it("holds up to `prefetch` tasks ready and hands them back on stop", async () => {
     const queue = newQueue();
-    await client.submitTasks({
+    const { tasks } = await client.submitTasks({
       tasks: Array.from({ length: 10 }, () => ({ queue, timeout: 60n })),
     });
     let release = () => {};
@@ -204,6 +204,12 @@ describe("Worker", () => {
     await done;
     assert.equal(handled.length, 2, "only the running ones were handled");
     assert.equal(await waitingOnServer(), 8n, "the 3 ready ones are back");
+    const { stateCounts } = await client.getTaskStateCounts({ queue });
+    assert.equal(stateCounts["submitted-working"] ?? 0n, 0n);
+    for (const { uuid } of tasks.filter((t) => !handled.includes(t.uuid))) {
+      const { task } = await client.getTaskStateByID({ uuid });
+      assert.equal(task?.claimCount, 0n, "a task never started is no attempt");
+    }
     for (const uuid of handled) {
       const { task } = await client.getTaskStateByID({ uuid });
       assert.equal(task?.currentState, "completed");
@@ -235,8 +241,15 @@ describe("Worker", () => {
     const { task: final } = await client.getTaskStateByID({
       uuid: second!.uuid,
     });
+    const { task: firstFinal } = await client.getTaskStateByID({
+      uuid: first!.uuid,
+    });
     assert.equal(final?.currentState, "completed");
-    assert.equal(final?.claimCount, 2n, "handed back, then claimed again");
+    assert.ok(
+      final!.claimTime - firstFinal!.claimTime >= 1_400_000_000n,
+      "handed back, then claimed again later",
+    );
+    assert.equal(final?.claimCount, 1n, "the undone claim is not counted");
   });
 
   it("rejects options out of range, naming them", () => {
@@ -302,9 +315,15 @@ describe("Worker", () => {
       tasks.map(({ uuid }) => client.getTaskStateByID({ uuid })),
     );
     assert.ok(finals.every((f) => f.task?.currentState === "completed"));
-    const claims = finals.map((f) => Number(f.task?.claimCount)).sort();
-    assert.equal(claims[0], 1, "the running one was claimed once");
-    assert.ok(claims[2]! >= 2, "a ready one went back and was claimed again");
+    assert.ok(
+      finals.every((f) => f.task?.claimCount === 1n),
+      "undone claims are not counted",
+    );
+    const claimTimes = finals.map((f) => f.task!.claimTime).sort();
+    assert.ok(
+      claimTimes[2]! - claimTimes[0]! >= 1_400_000_000n,
+      "a ready one went back and was claimed again later",
+    );
   });
 
   it("rejects a long poll over 60 s, a heartbeat under 100 ms and no queues", () => {

@@ -9,6 +9,7 @@ import {
   WORKING_SUFFIX,
   type Claim,
   type NewTask,
+  type ReleasedTask,
   type TaskGuard,
   type TaskUpdate,
 } from "./task.js";
@@ -285,6 +286,26 @@ export function toLeaseExtension(input: {
     queue: checkName("queue", input.queue),
     claimToken,
     timeout: checkTimeout("timeout", input.timeout),
+  };
+}
+
+/** Validates a hand-back of a claimed task nobody worked on. */
+export function toRelease(
+  input: ReleasedTask,
+  prefix: string,
+): ReleasedTask {
+  const claimToken = checkClaimToken(input.claimToken);
+  if (claimToken === "") {
+    throw new InvalidArgumentError(
+      `${prefix}claim_token`,
+      `${prefix}claim_token must not be empty: it names the claim to undo`,
+    );
+  }
+  return {
+    uuid: checkUuid(`${prefix}uuid`, input.uuid),
+    queue: checkName(`${prefix}queue`, input.queue),
+    claimToken,
+    fromState: checkName(`${prefix}from_state`, input.fromState),
   };
 }
 

@@ -107,6 +107,10 @@ function handlers(service: TaskService): TaskHandlers {
       };
     },
 
+    async releaseTasks(request) {
+      return { uuids: await service.releaseMany(request.tasks) };
+    },
+
     endWaits(request) {
       return { ended: service.endWaits(request.workerId) };
     },

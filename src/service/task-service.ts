@@ -6,6 +6,7 @@
 import { InvalidArgumentError, TaskNotFoundError } from "../domain/errors.js";
 import type {
   Claim,
+  ReleasedTask,
   StateCount,
   Task,
   TaskGuard,
@@ -21,6 +22,7 @@ import {
   toLeaseExtension,
   toGuard,
   toNewTask,
+  toRelease,
   toUpdate,
   type ClaimInput,
   type Limits,
@@ -238,12 +240,29 @@ export class TaskService {
 
   /** Undoes the claim of tasks nobody received, and wakes other claims. */
   private async handBack(claim: Claim, tasks: Task[]) {
-    await this.store.release(
+    await this.releaseNow(
       tasks.map((task) => ({ ...task, fromState: claim.currentState })),
     );
+  }
+
+  /**
+   * Gives back claimed tasks nobody worked on, as if their claims had not
+   * happened (a worker's unstarted prefetched tasks). Returns the uuids
+   * given back; tasks not held under their claim token are skipped.
+   */
+  async releaseMany(inputs: ReleasedTask[]): Promise<string[]> {
+    checkBatch("tasks", inputs, MAX_BATCH);
+    return this.releaseNow(
+      inputs.map((input, i) => toRelease(input, `tasks[${i}].`)),
+    );
+  }
+
+  private async releaseNow(tasks: ReleasedTask[]): Promise<string[]> {
+    const released = new Set(await this.store.release(tasks));
     for (const task of tasks) {
-      this.waiters.wake(task.queue, claim.currentState);
+      if (released.has(task.uuid)) this.waiters.wake(task.queue, task.fromState);
     }
+    return [...released];
   }
 
   /** Applies a guarded update (SPEC §2 Update). */

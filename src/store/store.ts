@@ -83,10 +83,11 @@ export interface TaskStore {
   claim(claim: Claim): Promise<Task[]>;
 
   /**
-   * Hands back tasks claimed for a caller who left before receiving them,
-   * as if the claim had not happened; tasks no longer held are skipped.
+   * Hands back claimed tasks nobody worked on, as if the claim had not
+   * happened; tasks no longer held (queue and claim token) are skipped.
+   * Returns the uuids handed back.
    */
-  release(tasks: ReleasedTask[]): Promise<void>;
+  release(tasks: ReleasedTask[]): Promise<string[]>;
 
   /**
    * Re-arms the lease of a task held under `task.claimToken`: `timeout`

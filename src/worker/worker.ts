@@ -309,7 +309,7 @@ export class Worker {
       if (task === undefined) return;
       if (this.expiring(task)) {
         // It waited here for most of its lease: someone else may take it.
-        this.track(this.handBack(task), task);
+        this.release([task]);
         continue;
       }
       void this.handle(task);
@@ -320,11 +320,12 @@ export class Worker {
   private handBackExpiring() {
     if (!this.ready.some((task) => this.expiring(task))) return;
     const keep: Task[] = [];
+    const expiring: Task[] = [];
     for (const task of this.ready.splice(0)) {
-      if (this.expiring(task)) this.track(this.handBack(task), task);
-      else keep.push(task);
+      (this.expiring(task) ? expiring : keep).push(task);
     }
     this.ready.push(...keep);
+    this.release(expiring);
   }
 
   /** Whether a task's lease is within its margin of running out. */
@@ -356,13 +357,41 @@ export class Worker {
   }
 
   /** Keeps a settling promise for drain(); forgets the task after it. */
-  private track(settled: Promise<void>, task: Task) {
+  private track(settled: Promise<void>, ...tasks: Task[]) {
     this.settling.add(settled);
     void settled.finally(() => {
       this.settling.delete(settled);
-      this.claimedAt.delete(task.uuid);
+      for (const task of tasks) this.claimedAt.delete(task.uuid);
       this.roomFreed();
     });
+  }
+
+  /**
+   * Gives back tasks no handler started, as if never claimed (their claim
+   * does not count as an attempt), in batches.
+   */
+  private release(tasks: Task[]) {
+    for (let i = 0; i < tasks.length; i += this.batchSize) {
+      const batch = tasks.slice(i, i + this.batchSize);
+      this.track(this.releaseBatch(batch), ...batch);
+    }
+  }
+
+  private async releaseBatch(tasks: Task[]) {
+    try {
+      await this.options.client.releaseTasks({
+        tasks: tasks.map((task) => ({
+          uuid: task.uuid,
+          queue: task.queue,
+          claimToken: task.claimToken,
+          fromState: this.options.state,
+        })),
+      });
+    } catch (error) {
+      this.options.onError(error);
+      // A server without ReleaseTasks: hand them back the old way.
+      await Promise.all(tasks.map((task) => this.handBack(task)));
+    }
   }
 
   private async handle(task: Task) {
@@ -462,8 +491,7 @@ export class Worker {
    * then hands back the ones still running.
    */
   private async drain() {
-    const unstarted = this.ready.splice(0);
-    for (const task of unstarted) this.track(this.handBack(task), task);
+    this.release(this.ready.splice(0));
     const until = Date.now() + this.options.shutdownGraceMs;
     while (this.running.size > 0 && Date.now() < until) {
       await delay(20);

@@ -289,6 +289,48 @@ export function batchSuite(kind: StoreKind, protocol: "grpc" | "json") {
       assert.equal(claimed?.uuid, task?.uuid);
     });
 
+    it("releases claimed tasks as if they had never been claimed", async () => {
+      const queue = newQueue();
+      await client.submitTasks({ tasks: [{ queue, timeout: 60n }, { queue }] });
+      const { tasks } = await client.getNextTasks({ queues: [queue], limit: 2 });
+      const [kept, released] = [tasks[0]!, tasks[1]!];
+      const { uuids } = await client.releaseTasks({
+        tasks: [
+          {
+            uuid: released.uuid,
+            queue,
+            claimToken: released.claimToken,
+            fromState: "submitted",
+          },
+          {
+            uuid: kept.uuid,
+            queue,
+            claimToken: "0".repeat(32),
+            fromState: "submitted",
+          },
+        ],
+      });
+      assert.deepEqual(uuids, [released.uuid], "only the one held by its token");
+      const { task: back } = await client.getTaskStateByID({ uuid: released.uuid });
+      assert.equal(back?.inFlight, false);
+      assert.equal(back?.currentState, "submitted");
+      assert.equal(back?.autoTargetState, "submitted-working");
+      assert.equal(back?.claimCount, 0n, "the claim is not counted");
+      assert.equal(back?.claimToken, "");
+      const { task: still } = await client.getTaskStateByID({ uuid: kept.uuid });
+      assert.equal(still?.inFlight, true);
+
+      const err = await rejection(() =>
+        client.releaseTasks({
+          tasks: [{ uuid: kept.uuid, queue, claimToken: kept.claimToken, fromState: "" }],
+        }),
+      );
+      assert.equal(err.code, Code.InvalidArgument);
+      assert.match(err.rawMessage, /tasks\[0\]\.from_state must not be empty/);
+      const { task: unchanged } = await client.getTaskStateByID({ uuid: kept.uuid });
+      assert.equal(unchanged?.inFlight, true, "a bad request changes nothing");
+    });
+
     it("ends one worker's long polls on EndWaits, and only its", async () => {
       const queue = newQueue();
       const workerId = `ending-${queue}`;

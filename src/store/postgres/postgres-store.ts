@@ -383,13 +383,16 @@ export class PostgresStore implements TaskStore {
     });
   }
 
-  async release(tasks: ReleasedTask[]): Promise<void> {
-    if (tasks.length === 0) return;
-    await this.pool.query(this.sql.task_release, [
-      tasks.map((t) => t.uuid),
-      tasks.map((t) => t.claimToken),
-      tasks.map((t) => t.fromState),
+  async release(tasks: ReleasedTask[]): Promise<string[]> {
+    const valid = tasks.filter((task) => TASK_ID.test(task.uuid));
+    if (valid.length === 0) return [];
+    const result = await this.pool.query<Row>(this.sql.task_release, [
+      valid.map((t) => t.uuid),
+      valid.map((t) => t.queue),
+      valid.map((t) => t.claimToken),
+      valid.map((t) => t.fromState),
     ]);
+    return result.rows.map((row) => String(row.uuid));
   }
 
   async extendLease(task: HeldTask, timeout: bigint): Promise<Task> {

@@ -221,16 +221,18 @@ export class SqliteStore implements TaskStore {
     return claimedTasks(rows);
   }
 
-  async release(tasks: ReleasedTask[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const task of tasks) {
-        this.sql.task_release.run({
+  async release(tasks: ReleasedTask[]): Promise<string[]> {
+    return this.db.transaction(() =>
+      tasks.flatMap((task) => {
+        const row = this.sql.task_release.get({
           uuid: task.uuid,
+          queue: task.queue,
           claim_token: task.claimToken,
           claimed_from_state: task.fromState,
-        });
-      }
-    }).immediate();
+        }) as Row | undefined;
+        return row === undefined ? [] : [String(row.uuid)];
+      }),
+    ).immediate();
   }
 
   async extendLease(task: HeldTask, timeout: bigint): Promise<Task> {

@@ -3,8 +3,8 @@
 -- happened, the task is back in the state it was claimed from with the
 -- target it had, the lease and token are cleared and the attempt is not
 -- counted. Only rows still held by that claim change.
--- Parameters: $1 uuid[], $2 claim_token[], $3 claimed_from_state[]
---   (parallel arrays)
+-- Parameters: $1 uuid[], $2 queue[], $3 claim_token[],
+--   $4 claimed_from_state[] (parallel arrays)
 -- Returns: the uuids handed back.
 UPDATE {{schema}}.tasks AS t SET
   current_state = r.claimed_from_state,
@@ -14,7 +14,8 @@ UPDATE {{schema}}.tasks AS t SET
   claim_token = '',
   claim_count = t.claim_count - 1,
   update_time = {{schema}}.now_ns()
-FROM unnest($1::uuid[], $2::text[], $3::text[])
-  AS r(uuid, claim_token, claimed_from_state)
-WHERE t.uuid = r.uuid AND t.claim_token = r.claim_token AND t.in_flight
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
+  AS r(uuid, queue, claim_token, claimed_from_state)
+WHERE t.uuid = r.uuid AND t.queue = r.queue
+  AND t.claim_token = r.claim_token AND t.in_flight
 RETURNING t.uuid

@@ -3,7 +3,8 @@
 -- the task is back in the state it was claimed from with the target it
 -- had, the lease and token are cleared and the attempt is not counted.
 -- Only a row still held by that claim changes.
--- Parameters: :uuid, :claim_token, :claimed_from_state
+-- Parameters: :uuid, :queue, :claim_token, :claimed_from_state
+-- Returns: the uuid when the task was handed back.
 UPDATE tasks SET
   current_state = :claimed_from_state,
   auto_target_state = prior_target_state,
@@ -12,4 +13,6 @@ UPDATE tasks SET
   claim_token = '',
   claim_count = claim_count - 1,
   update_time = CAST(unixepoch('now', 'subsec') * 1000 AS INTEGER) * 1000000
-WHERE uuid = :uuid AND claim_token = :claim_token AND in_flight = 1
+WHERE uuid = :uuid AND queue = :queue AND claim_token = :claim_token
+  AND in_flight = 1
+RETURNING uuid
