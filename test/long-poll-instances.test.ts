@@ -1,7 +1,8 @@
 /**
  * A long poll on one instance picks up a task submitted through another:
- * woken by PostgreSQL NOTIFY, or, with notifications off (as behind
- * PgBouncer in transaction mode), by its own polling.
+ * woken by PostgreSQL NOTIFY, or, with notifications and prepared
+ * statements off (as behind PgBouncer in transaction mode), by its own
+ * polling.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -12,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from "./support/databases.js";
 import { testSettings } from "./support/servers.js";
 
 for (const pgNotify of [true, false]) {
-  describe(`long polls across instances, notifications ${pgNotify ? "on" : "off"}`, () => {
+  describe(`long polls across instances, notifications and prepared statements ${pgNotify ? "on" : "off"}`, () => {
     let database: TestDatabase;
     let servers: RunningServer[];
     const client = (i: number) =>
@@ -20,7 +21,10 @@ for (const pgNotify of [true, false]) {
 
     before(async () => {
       database = await createTestDatabase("postgres");
-      const settings = testSettings(database.url, { pgNotify });
+      const settings = testSettings(database.url, {
+        pgNotify,
+        pgPrepare: pgNotify,
+      });
       servers = [
         await startServer(settings, createLogger("silent")),
         await startServer(settings, createLogger("silent")),

@@ -14,6 +14,7 @@ export interface ServeSettings {
   shutdownGraceMs: number;
   logLevel: LogLevel;
   pgNotify: boolean;
+  pgPrepare: boolean;
   stats: boolean;
   statsFlushMs: number;
   maintenanceIntervalMs: number;
@@ -197,6 +198,16 @@ export const SERVE_SETTINGS: {
     description:
       "wake long polls with PostgreSQL LISTEN/NOTIFY: on, off (off behind " +
       "PgBouncer in transaction mode; claims then poll)",
+    parse: parseOnOff,
+  },
+  pgPrepare: {
+    flag: "--pg-prepare",
+    env: "CORNDOGS_PG_PREPARE",
+    defaultValue: "on",
+    description:
+      "prepare the task statements once per PostgreSQL connection: on, " +
+      "off (off behind PgBouncer in transaction mode before 1.21 or " +
+      "without max_prepared_statements)",
     parse: parseOnOff,
   },
   stats: {

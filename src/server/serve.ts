@@ -49,7 +49,9 @@ export async function startServer(
   settings: ServeSettings,
   log: Logger,
 ): Promise<RunningServer> {
-  const store = openStore(settings.databaseUrl);
+  const store = openStore(settings.databaseUrl, {
+    prepare: settings.pgPrepare,
+  });
   await store.migrate();
   log.info(
     { store: store.kind, database_url: redact(settings.databaseUrl) },

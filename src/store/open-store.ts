@@ -12,8 +12,14 @@ import type { TaskStore } from "./store.js";
 /** Default PostgreSQL schema for Corndogs' tables. */
 export const DEFAULT_SCHEMA = "corndogs";
 
+/** Store options that are not part of the URL. */
+export interface StoreOptions {
+  /** PostgreSQL: prepare the task statements (default true). */
+  prepare?: boolean;
+}
+
 /** Creates the store for `url`; call `migrate()` before using it. */
-export function openStore(url: string): TaskStore {
+export function openStore(url: string, options: StoreOptions = {}): TaskStore {
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length).replace(/^\/\//u, "");
     if (path === "") throw new Error(`sqlite URL needs a path: ${url}`);
@@ -29,7 +35,11 @@ export function openStore(url: string): TaskStore {
   const parsed = new URL(url.replace(/^cockroachdb:/u, "postgresql:"));
   const schema = parsed.searchParams.get("schema") ?? DEFAULT_SCHEMA;
   parsed.searchParams.delete("schema");
-  return new PostgresStore({ connectionString: parsed.toString(), schema });
+  return new PostgresStore({
+    connectionString: parsed.toString(),
+    schema,
+    prepare: options.prepare,
+  });
 }
 
 /** The URL without its password, for messages and logs. */

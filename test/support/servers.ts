@@ -46,6 +46,7 @@ export function testSettings(
     shutdownGraceMs: 2000,
     logLevel: "silent",
     pgNotify: true,
+    pgPrepare: true,
     stats: true,
     statsFlushMs: 1000,
     maintenanceIntervalMs: 10_000,

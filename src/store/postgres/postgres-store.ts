@@ -6,9 +6,11 @@
  * nor take the same task. Times come from the database clock
  * (`<schema>.now_ns()`).
  *
- * Nothing depends on session state: every name is schema-qualified, no
- * search_path, no named prepared statements, so the store works behind
- * PgBouncer in transaction mode. Only the optional LISTEN for long-poll
+ * Nothing depends on session state: every name is schema-qualified and
+ * there is no search_path, so the store works behind PgBouncer in
+ * transaction mode. The statements of the task path are prepared per
+ * connection (named) unless `prepare` is off, as it must be behind a
+ * pooler that cannot carry them. Only the optional LISTEN for long-poll
  * wake-ups needs a session; it uses its own connection, and claims fall
  * back to polling without it.
  */
@@ -134,7 +136,21 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Most connections this process opens; 10 by default. */
   poolSize?: number;
+  /**
+   * Prepare the statements of the task path once per connection (named
+   * statements) instead of parsing and planning them on every call; true
+   * by default. Switch off behind a pooler that cannot carry named
+   * statements (PgBouncer before 1.21, or without max_prepared_statements,
+   * in transaction mode).
+   */
+  prepare?: boolean;
 }
+
+/**
+ * SQLSTATE of "cached plan must not change result type": a migration run
+ * by another (newer) instance added a column under a prepared statement.
+ */
+const CACHED_PLAN_CHANGED = "0A000";
 
 /** This pool's type parsers: int8 as BigInt, pg's defaults otherwise. */
 const TYPES: pg.CustomTypesConfig = {
@@ -144,22 +160,29 @@ const TYPES: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, format),
 };
 
+type SqlName = (typeof SQL_NAMES)[number];
+
 /** The PostgreSQL store. */
 export class PostgresStore implements TaskStore {
   readonly kind = "postgres";
   private readonly pool: pg.Pool;
   private readonly schema: string;
   private readonly connectionString: string;
-  private readonly sql: Record<(typeof SQL_NAMES)[number], string>;
+  private readonly sql: Record<SqlName, string>;
   private readonly rewrite: (sql: string) => string;
   private closed = false;
+  private readonly prepare: boolean;
+  /** Part of every statement name; a new one re-prepares them all. */
+  private generation = 0;
 
   constructor({
     connectionString,
     schema = "corndogs",
     poolSize = 10,
+    prepare = true,
   }: PostgresStoreOptions) {
     this.schema = schema;
+    this.prepare = prepare;
     this.connectionString = connectionString;
     const escaped = pg.escapeIdentifier(schema);
     // A function replacement, so `$` in a schema name is taken literally.
@@ -179,6 +202,33 @@ export class PostgresStore implements TaskStore {
     // no listener that would crash the process. The pool drops the client
     // and the next query reports the failure, so nothing is lost here.
     this.pool.on("error", () => {});
+  }
+
+  /**
+   * Runs one of the statements every task passes through: prepared once
+   * per connection under its name, or parsed each time when `prepare` is
+   * off. A statement whose table changed shape under it (another instance
+   * migrated) is prepared afresh under new names, once.
+   */
+  private async run<R extends pg.QueryResultRow = Row>(
+    db: Queryable,
+    name: SqlName,
+    values: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    const text = this.sql[name];
+    if (!this.prepare) return db.query<R>(text, values);
+    const named = () => ({
+      name: `corndogs_${this.generation}_${name}`,
+      text,
+      values,
+    });
+    try {
+      return await db.query<R>(named());
+    } catch (error) {
+      if ((error as { code?: string }).code !== CACHED_PLAN_CHANGED) throw error;
+      this.generation++;
+      return db.query<R>(named());
+    }
   }
 
   async migrate(): Promise<void> {
@@ -213,7 +263,7 @@ export class PostgresStore implements TaskStore {
   }
 
   private async insert(db: Queryable, task: NewTask): Promise<Row> {
-    const result = await db.query<Row>(this.sql.task_insert, insertParams(task));
+    const result = await this.run<Row>(db, "task_insert", insertParams(task));
     return one(result.rows);
   }
 
@@ -221,7 +271,7 @@ export class PostgresStore implements TaskStore {
     task: NewTask,
     claim: Claim,
   ): Promise<{ submitted: Task; claimed: Task[] }> {
-    const result = await this.pool.query<Row>(this.sql.task_insert_claimed, [
+    const result = await this.run<Row>(this.pool, "task_insert_claimed", [
       ...insertParams(task),
       claim.queues,
       claim.overrideCurrentState,
@@ -243,7 +293,7 @@ export class PostgresStore implements TaskStore {
   private async insertMany(db: Queryable, tasks: NewTask[]): Promise<Row[]> {
     if (tasks.length === 0) return [];
     const uuids = tasks.map(() => randomUUID());
-    const result = await db.query<Row>(this.sql.task_insert_many, [
+    const result = await this.run<Row>(db, "task_insert_many", [
       uuids,
       tasks.map((t) => t.queue),
       tasks.map((t) => t.currentState),
@@ -261,7 +311,7 @@ export class PostgresStore implements TaskStore {
   }
 
   async claim(claim: Claim): Promise<Task[]> {
-    const result = await this.pool.query<Row>(this.sql.task_claim, [
+    const result = await this.run<Row>(this.pool, "task_claim", [
       claim.queues,
       claim.currentState,
       claim.limit,
@@ -278,7 +328,7 @@ export class PostgresStore implements TaskStore {
     const { guard } = update;
     const row = TASK_ID.test(guard.uuid)
       ? (
-          await this.pool.query<Row>(this.sql.task_update, [
+          await this.run<Row>(this.pool, "task_update", [
             ...guardParams(guard),
             update.newState,
             update.autoTargetState,
@@ -368,7 +418,7 @@ export class PostgresStore implements TaskStore {
   ): Promise<(Row | undefined)[]> {
     const valid = guards.filter((guard) => TASK_ID.test(guard.uuid));
     if (valid.length === 0) return guards.map(() => undefined);
-    const result = await db.query<Row>(this.sql.task_archive, [
+    const result = await this.run<Row>(db, "task_archive", [
       valid.map((g) => g.uuid),
       valid.map((g) => g.queue),
       valid.map((g) => g.currentState),
@@ -386,7 +436,7 @@ export class PostgresStore implements TaskStore {
   async release(tasks: ReleasedTask[]): Promise<string[]> {
     const valid = tasks.filter((task) => TASK_ID.test(task.uuid));
     if (valid.length === 0) return [];
-    const result = await this.pool.query<Row>(this.sql.task_release, [
+    const result = await this.run<Row>(this.pool, "task_release", [
       valid.map((t) => t.uuid),
       valid.map((t) => t.queue),
       valid.map((t) => t.claimToken),
@@ -398,7 +448,7 @@ export class PostgresStore implements TaskStore {
   async extendLease(task: HeldTask, timeout: bigint): Promise<Task> {
     const row = TASK_ID.test(task.uuid)
       ? (
-          await this.pool.query<Row>(this.sql.task_extend_lease, [
+          await this.run<Row>(this.pool, "task_extend_lease", [
             task.uuid,
             task.queue,
             task.claimToken,
@@ -423,9 +473,9 @@ export class PostgresStore implements TaskStore {
     // SQLite stores ids as text and finds only the exact (lower-case) id;
     // `uuid` would reject other text, so such ids are simply not found.
     if (!TASK_ID.test(uuid)) return undefined;
-    const live = (await db.query<Row>(this.sql.task_get, [uuid])).rows[0];
+    const live = (await this.run<Row>(db, "task_get", [uuid])).rows[0];
     if (live !== undefined) return { task: liveTask(live), archived: false };
-    const done = (await db.query<Row>(this.sql.archived_task_get, [uuid]))
+    const done = (await this.run<Row>(db, "archived_task_get", [uuid]))
       .rows[0];
     if (done !== undefined) return { task: archivedTask(done), archived: true };
     return undefined;
@@ -436,7 +486,7 @@ export class PostgresStore implements TaskStore {
     queue: string | undefined,
     limit: number,
   ): Promise<TimedOutTask[]> {
-    const result = await this.pool.query<Row>(this.sql.task_expire, [
+    const result = await this.run<Row>(this.pool, "task_expire", [
       atTime,
       queue ?? null,
       limit,
@@ -482,7 +532,7 @@ export class PostgresStore implements TaskStore {
       byKey((r) => [r.queue, r.workerId]),
     );
     if (history.length > 0) {
-      await db.query(this.sql.history_add, [
+      await this.run(db, "history_add", [
         history.map((r) => r.minute),
         history.map((r) => r.queue),
         history.map((r) => r.state),
@@ -494,7 +544,7 @@ export class PostgresStore implements TaskStore {
       ]);
     }
     if (durations.length > 0) {
-      await db.query(this.sql.work_durations_add, [
+      await this.run(db, "work_durations_add", [
         durations.map((r) => r.minute),
         durations.map((r) => r.queue),
         durations.map((r) => r.bucket),
@@ -502,7 +552,7 @@ export class PostgresStore implements TaskStore {
       ]);
     }
     if (workers.length > 0) {
-      await db.query(this.sql.workers_add, [
+      await this.run(db, "workers_add", [
         workers.map((r) => r.queue),
         workers.map((r) => r.workerId),
         workers.map((r) => r.firstSeen),
