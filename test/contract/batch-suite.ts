@@ -317,6 +317,8 @@ export function batchSuite(kind: StoreKind, protocol: "grpc" | "json") {
       assert.equal(back?.autoTargetState, "submitted-working");
       assert.equal(back?.claimCount, 0n, "the claim is not counted");
       assert.equal(back?.claimToken, "");
+      assert.equal(back?.workerId, "", "no worker ever held it");
+      assert.equal(back?.claimTime, 0n);
       const { task: still } = await client.getTaskStateByID({ uuid: kept.uuid });
       assert.equal(still?.inFlight, true);
 

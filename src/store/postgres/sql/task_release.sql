@@ -13,6 +13,10 @@ UPDATE {{schema}}.tasks AS t SET
   deadline = NULL,
   claim_token = '',
   claim_count = t.claim_count - 1,
+  -- A task never claimed before shows no worker; an earlier claim's
+  -- worker and time are not kept, so a re-claim keeps the undone one's.
+  worker_id = CASE WHEN t.claim_count = 1 THEN '' ELSE t.worker_id END,
+  claim_time = CASE WHEN t.claim_count = 1 THEN 0 ELSE t.claim_time END,
   update_time = {{schema}}.now_ns()
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
   AS r(uuid, queue, claim_token, claimed_from_state)

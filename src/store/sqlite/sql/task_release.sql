@@ -12,6 +12,10 @@ UPDATE tasks SET
   deadline = NULL,
   claim_token = '',
   claim_count = claim_count - 1,
+  -- A task never claimed before shows no worker; an earlier claim's
+  -- worker and time are not kept, so a re-claim keeps the undone one's.
+  worker_id = CASE WHEN claim_count = 1 THEN '' ELSE worker_id END,
+  claim_time = CASE WHEN claim_count = 1 THEN 0 ELSE claim_time END,
   update_time = CAST(unixepoch('now', 'subsec') * 1000 AS INTEGER) * 1000000
 WHERE uuid = :uuid AND queue = :queue AND claim_token = :claim_token
   AND in_flight = 1
