@@ -167,6 +167,41 @@ export function batchSuite(kind: StoreKind, protocol: "grpc" | "json") {
       assert.deepEqual(counts.stateCounts, { submitted: 1n, "step-2": 1n });
     });
 
+    it("completes each entry of a batch only under its own guard", async () => {
+      const queue = newQueue();
+      await client.submitTasks({ tasks: [{ queue }, { queue }, { queue }] });
+      const { tasks } = await client.getNextTasks({
+        queues: [queue],
+        limit: 3,
+      });
+      assert.equal(tasks.length, 3);
+      const [held, staleToken, wrongQueue] = tasks;
+      const guard = (task: typeof held) => ({
+        uuid: task!.uuid,
+        queue,
+        currentState: task!.currentState,
+        claimToken: task!.claimToken,
+      });
+      const { results } = await client.completeTasks({
+        tasks: [
+          guard(held),
+          { ...guard(staleToken), claimToken: "f".repeat(32) },
+          { ...guard(wrongQueue), queue: `${queue}-other` },
+        ],
+      });
+      assert.deepEqual(
+        results.map((r) => r.errorCode),
+        ["", "failed_precondition", "failed_precondition"],
+      );
+      assert.equal(results[0]?.task?.currentState, "completed");
+      assert.equal(results[0]?.task?.uuid, held!.uuid);
+      for (const kept of [staleToken, wrongQueue]) {
+        const { task } = await client.getTaskStateByID({ uuid: kept!.uuid });
+        assert.equal(task?.inFlight, true, "still held by its claimer");
+        assert.equal(task?.claimToken, kept!.claimToken);
+      }
+    });
+
     it("refuses to complete one task twice in one batch", async () => {
       const queue = newQueue();
       await client.submitTask({ queue });

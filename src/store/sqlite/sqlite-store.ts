@@ -40,6 +40,7 @@ import {
   timedOutTask,
 } from "../rows.js";
 import { loadSql } from "../sql-files.js";
+import { Checkpointer, FALLBACK_CHECKPOINT_PAGES } from "./checkpointer.js";
 import type {
   LiveCount,
   MinuteCount,
@@ -63,11 +64,11 @@ const SQL = loadSql(new URL("./sql/", import.meta.url), [
   "task_release",
   "task_extend_lease",
   "task_update",
-  "task_delete",
+  "task_archive",
+  "task_remove",
   "task_get",
   "task_expire",
   "task_count_by_state",
-  "archived_task_insert",
   "archived_task_get",
   "history_add",
   "work_durations_add",
@@ -98,6 +99,8 @@ export class SqliteStore implements TaskStore {
   readonly kind = "sqlite";
   private readonly db: Database.Database;
   private statements: Statements | undefined;
+  /** Checkpoints the WAL off this thread; none for an in-memory file. */
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -105,6 +108,10 @@ export class SqliteStore implements TaskStore {
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.defaultSafeIntegers(true);
+    if (!this.db.memory) {
+      this.db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+      this.checkpointer = new Checkpointer(path);
+    }
   }
 
   async migrate(): Promise<void> {
@@ -279,52 +286,50 @@ export class SqliteStore implements TaskStore {
   ): Promise<(Completion | Error)[]> {
     // One transaction for all; a failed guard is an answer for its task,
     // not a reason to undo the others.
-    return this.db.transaction(() =>
-      requests.map(({ guard, next }) => {
-        const removed = this.sql.task_delete.get(guardParams(guard)) as
-          | Row
-          | undefined;
-        if (removed === undefined) {
+    return this.db.transaction(() => {
+      const archived = this.archive(
+        requests.map((request) => request.guard),
+        COMPLETED_STATE,
+      );
+      return requests.map(({ guard, next }) => {
+        const task = archived.get(guard.uuid);
+        if (task === undefined) {
           return guardFailure(guard, this.find(guard.uuid));
         }
-        const task = this.archiveRow(removed, COMPLETED_STATE);
         const created = next === undefined ? undefined : this.insert(next);
         return { task, next: created && liveTask(created) };
-      }),
-    ).immediate();
+      });
+    }).immediate();
   }
 
   async cancel(guard: TaskGuard): Promise<Task> {
-    return this.db.transaction(() => this.archive(guard, CANCELED_STATE)).immediate();
+    return this.db.transaction(() => {
+      const task = this.archive([guard], CANCELED_STATE).get(guard.uuid);
+      if (task === undefined) throw guardFailure(guard, this.find(guard.uuid));
+      return task;
+    }).immediate();
   }
 
-  /** Moves a guarded task to the archive; call inside a transaction. */
-  private archive(guard: TaskGuard, finalState: string): Task {
-    const removed = this.sql.task_delete.get(guardParams(guard)) as
-      | Row
-      | undefined;
-    if (removed === undefined) {
-      throw guardFailure(guard, this.find(guard.uuid));
-    }
-    return this.archiveRow(removed, finalState);
-  }
-
-  /** Archives a row just removed from the live table. */
-  private archiveRow(removed: Row, finalState: string): Task {
-    const row = this.sql.archived_task_insert.get({
-      uuid: removed.uuid,
-      queue: removed.queue,
-      current_state: removed.current_state,
-      submit_time: removed.submit_time,
-      timeout: removed.timeout,
-      priority: removed.priority,
-      worker_id: removed.worker_id,
-      claim_count: removed.claim_count,
-      claim_time: removed.claim_time,
-      in_flight: removed.in_flight,
+  /**
+   * Moves the tasks whose guards match to the archive; call inside a
+   * transaction. Returns the archived tasks by uuid (no uuid twice).
+   */
+  private archive(guards: TaskGuard[], finalState: string): Map<string, Task> {
+    const rows = this.sql.task_archive.all({
+      guards: JSON.stringify(
+        guards.map((g) => [g.uuid, g.queue, g.currentState, g.claimToken]),
+      ),
       final_state: finalState,
-    }) as Row;
-    return archivedTask(row);
+    }) as Row[];
+    const archived = new Map<string, Task>();
+    for (const row of rows) {
+      const task = archivedTask(row);
+      archived.set(task.uuid, task);
+    }
+    if (archived.size > 0) {
+      this.sql.task_remove.run({ uuids: JSON.stringify([...archived.keys()]) });
+    }
+    return archived;
   }
 
   async get(uuid: string): Promise<Task | undefined> {
@@ -494,6 +499,7 @@ export class SqliteStore implements TaskStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }
