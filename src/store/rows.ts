@@ -61,11 +61,29 @@ export function liveTask(row: Row): Task {
   };
 }
 
-/** A row of the archive as a task (no payload, no lease). */
+/**
+ * A row of the archive as a task (no payload, no lease). Built field by
+ * field rather than from a modified copy of the row: a batch completion
+ * archives hundreds of rows, and the copies were a measurable share of
+ * the server's garbage.
+ */
 export function archivedTask(row: Row): Task {
   return {
-    ...liveTask({ ...row, payload: null, in_flight: false, deadline: null }),
+    uuid: text(row.uuid),
+    queue: text(row.queue),
+    currentState: text(row.current_state),
+    autoTargetState: text(row.auto_target_state),
+    submitTime: int(row.submit_time),
+    updateTime: int(row.update_time),
+    timeout: int(row.timeout),
+    priority: int(row.priority),
+    payload: EMPTY,
     claimToken: "",
+    inFlight: false,
+    deadline: 0n,
+    workerId: text(row.worker_id),
+    claimCount: int(row.claim_count),
+    claimTime: int(row.claim_time),
     completeTime: int(row.complete_time),
     workDuration: int(row.work_duration),
   };
