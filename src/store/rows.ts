@@ -38,8 +38,8 @@ function bytes(value: unknown): Uint8Array {
   return value instanceof Uint8Array ? value : EMPTY;
 }
 
-/** A row of the live-task table as a task. */
-export function liveTask(row: Row): Task {
+/** The columns the live table and the archive share, as task fields. */
+function sharedFields(row: Row) {
   return {
     uuid: text(row.uuid),
     queue: text(row.queue),
@@ -49,41 +49,38 @@ export function liveTask(row: Row): Task {
     updateTime: int(row.update_time),
     timeout: int(row.timeout),
     priority: int(row.priority),
+    workerId: text(row.worker_id),
+    claimCount: int(row.claim_count),
+    claimTime: int(row.claim_time),
+  };
+}
+
+/** A row of the live-task table as a task. */
+export function liveTask(row: Row): Task {
+  return {
+    ...sharedFields(row),
     payload: bytes(row.payload),
     claimToken: text(row.claim_token),
     inFlight: bool(row.in_flight),
     deadline: int(row.deadline),
-    workerId: text(row.worker_id),
-    claimCount: int(row.claim_count),
-    claimTime: int(row.claim_time),
     completeTime: 0n,
     workDuration: 0n,
   };
 }
 
 /**
- * A row of the archive as a task (no payload, no lease). Built field by
- * field rather than from a modified copy of the row: a batch completion
+ * A row of the archive as a task (no payload, no lease). Built from the
+ * row itself rather than from a modified copy of it: a batch completion
  * archives hundreds of rows, and the copies were a measurable share of
  * the server's garbage.
  */
 export function archivedTask(row: Row): Task {
   return {
-    uuid: text(row.uuid),
-    queue: text(row.queue),
-    currentState: text(row.current_state),
-    autoTargetState: text(row.auto_target_state),
-    submitTime: int(row.submit_time),
-    updateTime: int(row.update_time),
-    timeout: int(row.timeout),
-    priority: int(row.priority),
+    ...sharedFields(row),
     payload: EMPTY,
     claimToken: "",
     inFlight: false,
     deadline: 0n,
-    workerId: text(row.worker_id),
-    claimCount: int(row.claim_count),
-    claimTime: int(row.claim_time),
     completeTime: int(row.complete_time),
     workDuration: int(row.work_duration),
   };
