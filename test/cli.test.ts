@@ -9,9 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { createTestDatabase, type StoreKind } from "./support/databases.js";
 import { testSettings } from "./support/servers.js";
 import { createLogger } from "../src/log.js";
 import { startServer, type RunningServer } from "../src/server/serve.js";
+import { migrationFiles } from "../src/store/migrations.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -284,4 +286,37 @@ describe("corndogs CLI", { concurrency: true }, () => {
     ]);
     assert.equal(moved["timedOut"], "1");
   });
+
+  for (const kind of ["sqlite", "postgres"] satisfies StoreKind[]) {
+    it(`says which migrations it applied (${kind}), then none`, async () => {
+      const database = await createTestDatabase(kind);
+      try {
+        const names = migrationFiles(
+          new URL(`../src/store/${kind}/migrations/`, import.meta.url),
+        ).map((file) => file.name);
+        const url = ["--database-url", database.url];
+
+        const fresh = await cli(["migrate", ...url]);
+        assert.equal(fresh.code, 0, fresh.stderr);
+        assert.match(
+          fresh.stdout,
+          new RegExp(`^this run\\s+applied ${names.join(", ")}$`, "mu"),
+        );
+        assert.match(fresh.stdout, /^schema\s+current$/mu);
+
+        const again = await cli(["migrate", ...url]);
+        assert.equal(again.code, 0, again.stderr);
+        assert.match(
+          again.stdout,
+          /^this run\s+nothing to apply: the schema was already current$/mu,
+        );
+
+        const json = await cliJson(["migrate", ...url]);
+        assert.deepEqual(json["appliedNow"], []);
+        assert.equal(json["applied"], names.length);
+      } finally {
+        await database.drop();
+      }
+    });
+  }
 });
