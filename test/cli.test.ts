@@ -69,6 +69,20 @@ function base64(text: string): string {
   return Buffer.from(text, "utf8").toString("base64");
 }
 
+/** An RPC over HTTP/JSON, as curl sends it; answers the parsed body. */
+async function postJson(method: string, body: object): Promise<unknown> {
+  const response = await fetch(
+    `http://127.0.0.1:${server.apiPort}/corndogs.v1alpha1.CorndogsService/${method}`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    },
+  );
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "corndogs-cli-"));
   server = await startServer(
@@ -285,6 +299,16 @@ describe("corndogs CLI", { concurrency: true }, () => {
       far,
     ]);
     assert.equal(moved["timedOut"], "1");
+  });
+
+  it("prints --json as the HTTP/JSON API answers, defaults left out", async () => {
+    const task = taskOf(await cliJson(["submit", "cli-json", "x"]));
+    const uuid = String(task["uuid"]);
+    assert.equal(task["priority"], undefined, "priority 0 is left out");
+    assert.equal(task["inFlight"], undefined, "inFlight false is left out");
+
+    const got = await cliJson(["get", uuid]);
+    assert.deepEqual(got, await postJson("GetTaskStateByID", { uuid }));
   });
 
   for (const kind of ["sqlite", "postgres"] satisfies StoreKind[]) {

@@ -1,7 +1,8 @@
 /**
  * Output: a response as proto3 JSON (`--json`, one object on one line,
- * every field present), or readable text: aligned key/value listings
- * for tasks and tables for counts.
+ * fields at their default value left out, as in the server's HTTP/JSON
+ * answers), or readable text: aligned key/value listings for tasks and
+ * tables for counts.
  */
 import {
   toJson,
@@ -26,8 +27,7 @@ export function printResponse<Desc extends DescMessage>(
   text: () => string,
 ): void {
   if (json === true) {
-    const value = toJson(schema, message, { alwaysEmitImplicit: true });
-    say(JSON.stringify(value));
+    say(JSON.stringify(toJson(schema, message)));
   } else {
     say(text());
   }
