@@ -69,6 +69,10 @@ function base64(text: string): string {
   return Buffer.from(text, "utf8").toString("base64");
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** An RPC over HTTP/JSON, as curl sends it; answers the parsed body. */
 async function postJson(method: string, body: object): Promise<unknown> {
   const response = await fetch(
@@ -343,4 +347,37 @@ describe("corndogs CLI", { concurrency: true }, () => {
       }
     });
   }
+});
+
+// Alone, after the tests above: it watches the server's waiting claims.
+describe("corndogs next --wait", () => {
+  it("waits for a task submitted after the claim started", async () => {
+    let exited = false;
+    const claim = cli(["next", "cli-wait", "--wait", "30", "--json"]).finally(
+      () => (exited = true),
+    );
+    while (!exited && server.service.waiters.size === 0) await sleep(10);
+    assert.equal(exited, false, "next --wait answered without waiting");
+    // Waiting well past a claim's own look: nothing else claims now.
+    await sleep(300);
+    assert.equal(server.service.waiters.size, 1, "the claim still waits");
+
+    const submitted = taskOf(await cliJson(["submit", "cli-wait", "late"]));
+    const result = await claim;
+    assert.equal(result.code, 0, result.stderr);
+    const claimed = taskOf(JSON.parse(result.stdout) as JsonObject);
+    assert.equal(claimed["uuid"], submitted["uuid"]);
+    assert.equal(claimed["payload"], base64("late"));
+    assert.equal(claimed["inFlight"], true);
+  });
+
+  it("rejects a --wait over the server's limit, naming it", async () => {
+    const result = await cli(["next", "cli-wait", "--wait", "61"]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, "");
+    assert.match(
+      result.stderr,
+      /--wait must be a whole number of seconds from 0 to 60/u,
+    );
+  });
 });

@@ -1,6 +1,8 @@
 /**
  * `corndogs next <queue>`: claims the next waiting task (GetNextTask) and
  * prints it with its payload; `--payload-only` writes just the payload.
+ * `--wait` makes the claim a long poll: with no task waiting, the server
+ * holds the request until one arrives or the wait is over.
  */
 import { Option, type Command } from "commander";
 import * as pb from "../gen/corndogs/v1alpha1/corndogs_pb.js";
@@ -10,7 +12,11 @@ import {
   run,
   type ClientFlags,
 } from "./client-command.js";
-import { overrideTimeoutOption } from "./parse.js";
+import {
+  MAX_WAIT_SECONDS,
+  overrideTimeoutOption,
+  waitOption,
+} from "./parse.js";
 import { formatTask, printResponse } from "./print.js";
 
 interface NextFlags extends ClientFlags {
@@ -20,6 +26,7 @@ interface NextFlags extends ClientFlags {
   overrideState?: string;
   overrideTarget?: string;
   payloadOnly?: boolean;
+  wait?: bigint;
 }
 
 /** The message when no task is waiting (a normal answer, exit 0). */
@@ -39,6 +46,12 @@ export function nextCommand(): Command {
       "lease for this claim: -1 clears it, 0 keeps the task's own",
       overrideTimeoutOption("--override-timeout"),
     )
+    .option(
+      "--wait <seconds>",
+      "if no task waits, wait up to this long for one to arrive " +
+        `(0 to ${MAX_WAIT_SECONDS}; default 0: answer at once)`,
+      waitOption("--wait"),
+    )
     .option("--override-state <state>", "state to move the task into")
     .option("--override-target <state>", "state a timeout returns it to")
     .addOption(
@@ -57,6 +70,7 @@ export function nextCommand(): Command {
           overrideTimeout: flags.overrideTimeout ?? 0n,
           overrideCurrentState: flags.overrideState ?? "",
           overrideAutoTargetState: flags.overrideTarget ?? "",
+          waitMs: (flags.wait ?? 0n) * 1000n,
         });
         const task = response.task;
         if (flags.payloadOnly === true) {

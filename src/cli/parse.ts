@@ -4,7 +4,7 @@
  * is allowed, so a bad value stops the command before any request.
  */
 import { InvalidArgumentError, Option } from "commander";
-import { MAX_TIMEOUT_SECONDS } from "../domain/validate.js";
+import { MAX_TIMEOUT_SECONDS, MAX_WAIT_MS } from "../domain/validate.js";
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -49,6 +49,14 @@ export function minutesOption(flag: string): (value: string) => bigint {
  */
 export function overrideTimeoutOption(flag: string): (value: string) => bigint {
   return integerOption(flag, -1n, MAX_TIMEOUT_SECONDS, "seconds");
+}
+
+/** Longest long poll the server accepts, in whole seconds. */
+export const MAX_WAIT_SECONDS = BigInt(Math.floor(MAX_WAIT_MS / 1000));
+
+/** A parser for a long-poll wait: 0 (answer at once) to 60 seconds. */
+export function waitOption(flag: string): (value: string) => bigint {
+  return integerOption(flag, 0n, MAX_WAIT_SECONDS, "seconds");
 }
 
 /**
