@@ -7,6 +7,7 @@
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
+import { MAX_WAIT_MS } from "../domain/validate.js";
 
 const HTTP2_PREFACE_START = Buffer.from("PRI");
 
@@ -16,9 +17,11 @@ const FIRST_BYTES_TIMEOUT_MS = 10_000;
 /**
  * An HTTP/1 connection idle this long is closed, in ms. The HTTP/1
  * server never listens itself, so Node's own header and request timeouts
- * (which hang off `listen()`) do not run; this bound replaces them.
+ * (which hang off `listen()`) do not run; this bound replaces them. A
+ * long poll sends nothing while it waits, so the bound must outlast the
+ * longest one, or a claim waiting the full minute loses its answer.
  */
-const HTTP1_IDLE_TIMEOUT_MS = 60_000;
+const HTTP1_IDLE_TIMEOUT_MS = MAX_WAIT_MS + 5_000;
 
 type Handler = (
   request: http.IncomingMessage | http2.Http2ServerRequest,
