@@ -175,6 +175,30 @@ describe("Worker", () => {
     assert.equal(final?.currentState, "submitted", "back where it was claimed");
   });
 
+  it("stops the heartbeat of a task it hands back at the end of the grace", async () => {
+    const queue = newQueue();
+    await client.submitTask({ queue, timeout: 2n });
+    let started = false;
+    const errors: unknown[] = [];
+    const w = worker({
+      queues: [queue],
+      shutdownGraceMs: 100,
+      heartbeatMs: 150,
+      // Ignores its signal and runs on past several beats.
+      handler: async () => {
+        started = true;
+        await sleep(1000);
+      },
+      onError: (error) => errors.push(error),
+    });
+    const done = w.run();
+    await until(async () => started, "the handler to start");
+    w.stop();
+    await done;
+    await sleep(1200);
+    assert.deepEqual(errors.map(String), []);
+  });
+
   it("holds up to `prefetch` tasks ready and hands them back on stop", async () => {
     const queue = newQueue();
     const { tasks } = await client.submitTasks({

@@ -30,6 +30,11 @@
  * worker stops claiming, hands back the tasks waiting for a handler, lets
  * running handlers finish for up to `shutdownGraceMs`, and hands back the
  * tasks still running.
+ *
+ * A completion or hand-back that fails because the server cannot be
+ * reached is retried (100 ms, doubling to 5 s) while the task's lease
+ * lasts, for a task without a lease until it succeeds, and once stopping
+ * no later than the end of the grace period.
  */
 import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
@@ -41,6 +46,7 @@ import type {
 } from "../gen/corndogs/v1alpha1/corndogs_pb.js";
 import { CompletionBatcher } from "./completion-batcher.js";
 import { Heartbeat } from "./heartbeat.js";
+import { retryTransient } from "./retry.js";
 
 /** What a handler may ask for when it is done with a task. */
 export interface HandlerResult {
@@ -146,13 +152,15 @@ export class Worker {
   private readonly completions: CompletionBatcher;
   private readonly running = new Map<
     string,
-    { task: Task; controller: LazyAbort }
+    { task: Task; controller: LazyAbort; heartbeat: Heartbeat }
   >();
   private readonly stopping = new AbortController();
   /** When each running or settling task was claimed (local clock). */
   private readonly claimedAt = new Map<string, number>();
   /** Completions and hand-backs on their way to the server. */
   private readonly settling = new Set<Promise<void>>();
+  /** When a stopping worker gives up on its calls (local clock). */
+  private graceEnds = Infinity;
   private idle: (() => void) | undefined;
 
   constructor(options: WorkerOptions) {
@@ -379,14 +387,16 @@ export class Worker {
 
   private async releaseBatch(tasks: Task[]) {
     try {
-      await this.options.client.releaseTasks({
-        tasks: tasks.map((task) => ({
-          uuid: task.uuid,
-          queue: task.queue,
-          claimToken: task.claimToken,
-          fromState: this.options.state,
-        })),
-      });
+      await this.retrying(tasks, () =>
+        this.options.client.releaseTasks({
+          tasks: tasks.map((task) => ({
+            uuid: task.uuid,
+            queue: task.queue,
+            claimToken: task.claimToken,
+            fromState: this.options.state,
+          })),
+        }),
+      );
     } catch (error) {
       this.options.onError(error);
       // A server without ReleaseTasks: hand them back the old way.
@@ -396,7 +406,6 @@ export class Worker {
 
   private async handle(task: Task) {
     const controller = new LazyAbort();
-    this.running.set(task.uuid, { task, controller });
     const heartbeat = new Heartbeat(
       this.options.client,
       task,
@@ -407,6 +416,7 @@ export class Worker {
         controller.abort(); // the lease is lost: stop working on it
       },
     );
+    this.running.set(task.uuid, { task, controller, heartbeat });
     let outcome: { result: HandlerResult | void } | { error: unknown };
     try {
       outcome = {
@@ -447,16 +457,63 @@ export class Worker {
   }
 
   private async complete(task: Task, result: HandlerResult | void) {
-    const answer = await this.completions.complete({
-      uuid: task.uuid,
-      queue: task.queue,
-      currentState: task.currentState,
-      claimToken: task.claimToken,
-      nextTask: result?.nextTask,
+    let retried = false;
+    const answer = await this.retrying([task], (attempt) => {
+      retried = attempt > 1;
+      return this.completions.complete({
+        uuid: task.uuid,
+        queue: task.queue,
+        currentState: task.currentState,
+        claimToken: task.claimToken,
+        nextTask: result?.nextTask,
+      });
     });
-    if (answer.errorCode !== "") {
-      throw new Error(`${answer.errorCode}: ${answer.errorMessage}`);
+    if (answer.errorCode === "") return;
+    if (retried && (await this.completedByThisClaim(task))) return;
+    throw new Error(`${answer.errorCode}: ${answer.errorMessage}`);
+  }
+
+  /**
+   * Whether an earlier try of a retried completion went through (the
+   * server completed the task, but its answer was lost): the task is
+   * archived as completed, claimed no more times than by this claim.
+   */
+  private async completedByThisClaim(task: Task): Promise<boolean> {
+    try {
+      const { task: now } = await this.options.client.getTaskStateByID({
+        uuid: task.uuid,
+        queue: task.queue,
+      });
+      return (
+        now?.currentState === "completed" && now.claimCount === task.claimCount
+      );
+    } catch {
+      return false;
     }
+  }
+
+  /**
+   * Runs a call that settles `tasks`, retrying it while the server cannot
+   * be reached and some task's lease still has time left (or it has none),
+   * but never past the end of the grace period of a stopping worker. The
+   * first retried failure is reported.
+   */
+  private retrying<T>(
+    tasks: Task[],
+    call: (attempt: number) => Promise<T>,
+  ): Promise<T> {
+    let reported = false;
+    return retryTransient(
+      call,
+      (pauseMs) =>
+        Date.now() + pauseMs < this.graceEnds &&
+        tasks.some((task) => this.leaseLeftMs(task) > pauseMs),
+      (error) => {
+        if (reported) return;
+        reported = true;
+        this.options.onError(error, tasks.length === 1 ? tasks[0] : undefined);
+      },
+    );
   }
 
   /** How long to hold a failed task before handing it back, in ms. */
@@ -471,16 +528,18 @@ export class Worker {
   /** Puts a task back to waiting in the state it was claimed from. */
   private async handBack(task: Task) {
     try {
-      await this.options.client.updateTask({
-        uuid: task.uuid,
-        queue: task.queue,
-        currentState: task.currentState,
-        claimToken: task.claimToken,
-        newState: task.autoTargetState,
-        autoTargetState: task.currentState,
-        timeout: task.timeout,
-        priority: task.priority,
-      });
+      await this.retrying([task], () =>
+        this.options.client.updateTask({
+          uuid: task.uuid,
+          queue: task.queue,
+          currentState: task.currentState,
+          claimToken: task.claimToken,
+          newState: task.autoTargetState,
+          autoTargetState: task.currentState,
+          timeout: task.timeout,
+          priority: task.priority,
+        }),
+      );
     } catch (error) {
       this.options.onError(error, task);
     }
@@ -491,15 +550,18 @@ export class Worker {
    * then hands back the ones still running.
    */
   private async drain() {
+    this.graceEnds = Date.now() + this.options.shutdownGraceMs;
     this.release(this.ready.splice(0));
-    const until = Date.now() + this.options.shutdownGraceMs;
-    while (this.running.size > 0 && Date.now() < until) {
+    while (this.running.size > 0 && Date.now() < this.graceEnds) {
       await delay(20);
     }
     await Promise.all(this.settling);
     await this.completions.flush();
     await Promise.all(
-      [...this.running.values()].map(({ task, controller }) => {
+      [...this.running.values()].map(({ task, controller, heartbeat }) => {
+        // Handed back, the task is no longer ours: a beat after this
+        // would only report a lost lease.
+        heartbeat.stop();
         controller.abort();
         return this.handBack(task);
       }),

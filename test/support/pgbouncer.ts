@@ -12,12 +12,12 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { POSTGRES_URL } from "./databases.js";
+import { freePort } from "./servers.js";
 
 export interface PgBouncer {
   /** POSTGRES_URL with its host and port swapped for PgBouncer's. */
@@ -43,16 +43,6 @@ function findPgBouncer(): string {
     );
   }
   return found;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string")
-    throw new Error("no port");
-  return address.port;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { createServer } from "node:net";
 import type { ServeSettings } from "../../src/config/settings.js";
 import { createLogger } from "../../src/log.js";
 import { startServer, type RunningServer } from "../../src/server/serve.js";
@@ -128,7 +129,9 @@ export async function spawnServer(
       child.stdout.on("data", onData);
       child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
       child.once("exit", (code) =>
-        reject(new Error(`server exited with ${code} before listening:\n${output}`)),
+        reject(
+          new Error(`server exited with ${code} before listening:\n${output}`),
+        ),
       );
       const timer = setTimeout(() => {
         child.kill("SIGKILL");
@@ -158,4 +161,16 @@ export async function stopProcess(
   child.kill(signal);
   const [code] = (await exited) as [number | null];
   return code;
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a server that restarts on it. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") {
+    throw new Error("no free port");
+  }
+  return address.port;
 }
