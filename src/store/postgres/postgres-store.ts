@@ -225,7 +225,8 @@ export class PostgresStore implements TaskStore {
     try {
       return await db.query<R>(named());
     } catch (error) {
-      if ((error as { code?: string }).code !== CACHED_PLAN_CHANGED) throw error;
+      if ((error as { code?: string }).code !== CACHED_PLAN_CHANGED)
+        throw error;
       this.generation++;
       return db.query<R>(named());
     }
@@ -372,16 +373,19 @@ export class PostgresStore implements TaskStore {
       );
       const nextOf = new Map(done.map((entry, k) => [entry.i, created[k]]));
 
-      return Promise.all(
-        requests.map(async ({ guard }, i) => {
-          const row = archived[i];
-          if (row === undefined) {
-            return guardFailure(guard, await this.find(db, guard.uuid));
-          }
-          const next = nextOf.get(i);
-          return { task: archivedTask(row), next: next && liveTask(next) };
-        }),
-      );
+      // One at a time: `db` may be a single transaction's client, which
+      // runs one query at a time (pg queues the rest, and deprecates it).
+      const results: (Completion | Error)[] = [];
+      for (const [i, { guard }] of requests.entries()) {
+        const row = archived[i];
+        if (row === undefined) {
+          results.push(guardFailure(guard, await this.find(db, guard.uuid)));
+          continue;
+        }
+        const next = nextOf.get(i);
+        results.push({ task: archivedTask(row), next: next && liveTask(next) });
+      }
+      return results;
     };
     // Without next tasks the archive is one statement, its own transaction.
     return requests.some((request) => request.next)
@@ -475,8 +479,7 @@ export class PostgresStore implements TaskStore {
     if (!TASK_ID.test(uuid)) return undefined;
     const live = (await this.run<Row>(db, "task_get", [uuid])).rows[0];
     if (live !== undefined) return { task: liveTask(live), archived: false };
-    const done = (await this.run<Row>(db, "archived_task_get", [uuid]))
-      .rows[0];
+    const done = (await this.run<Row>(db, "archived_task_get", [uuid])).rows[0];
     if (done !== undefined) return { task: archivedTask(done), archived: true };
     return undefined;
   }
