@@ -171,11 +171,11 @@ function checkPayload(field: string, payload: Uint8Array, limits: Limits) {
   return payload;
 }
 
-function checkClaimToken(value: string): string {
+function checkClaimToken(field: string, value: string): string {
   if (value.length > MAX_CLAIM_TOKEN_LENGTH || CONTROL_CHARACTER.test(value)) {
     throw new InvalidArgumentError(
-      "claim_token",
-      `claim_token must be at most ${MAX_CLAIM_TOKEN_LENGTH} printable ` +
+      field,
+      `${field} must be at most ${MAX_CLAIM_TOKEN_LENGTH} printable ` +
         `characters, as issued by a claim`,
     );
   }
@@ -274,11 +274,21 @@ export function toLeaseExtension(input: {
   claimToken: string;
   timeout: bigint;
 }) {
-  const claimToken = checkClaimToken(input.claimToken);
+  const claimToken = checkClaimToken("claim_token", input.claimToken);
   if (claimToken === "") {
     throw new InvalidArgumentError(
       "claim_token",
       "claim_token must not be empty: it names the claim to extend",
+    );
+  }
+  // Unlike a task's timeout, where negative means "none", a lease
+  // extension has no use for a negative length: refuse it rather than
+  // read it as 0 (the task's own timeout).
+  if (input.timeout < 0n) {
+    throw new InvalidArgumentError(
+      "timeout",
+      `timeout must be 0 (the task's own timeout) to ` +
+        `${MAX_TIMEOUT_SECONDS} seconds (366 days), got ${input.timeout}`,
     );
   }
   return {
@@ -294,7 +304,7 @@ export function toRelease(
   input: ReleasedTask,
   prefix: string,
 ): ReleasedTask {
-  const claimToken = checkClaimToken(input.claimToken);
+  const claimToken = checkClaimToken(`${prefix}claim_token`, input.claimToken);
   if (claimToken === "") {
     throw new InvalidArgumentError(
       `${prefix}claim_token`,
@@ -337,13 +347,16 @@ export const MAX_WAIT_MS = 60_000;
 /** Most entries in one batch submit or complete. */
 export const MAX_BATCH = 1000;
 
-/** Validates the (uuid, queue, current_state, claim_token) guard. */
-export function toGuard(input: TaskGuard): TaskGuard {
+/**
+ * Validates the (uuid, queue, current_state, claim_token) guard.
+ * `prefix` names the enclosing entry of a batch (`tasks[3].`).
+ */
+export function toGuard(input: TaskGuard, prefix = ""): TaskGuard {
   return {
-    uuid: checkUuid("uuid", input.uuid),
-    queue: checkName("queue", input.queue),
-    currentState: checkName("current_state", input.currentState),
-    claimToken: checkClaimToken(input.claimToken),
+    uuid: checkUuid(`${prefix}uuid`, input.uuid),
+    queue: checkName(`${prefix}queue`, input.queue),
+    currentState: checkName(`${prefix}current_state`, input.currentState),
+    claimToken: checkClaimToken(`${prefix}claim_token`, input.claimToken),
   };
 }
 

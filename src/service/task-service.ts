@@ -307,7 +307,11 @@ export class TaskService {
     const seen = new Map<string, number>();
     inputs.forEach((input, i) => {
       try {
-        const request = this.toCompletion(input.guard, input.next);
+        const request = this.toCompletion(
+          input.guard,
+          input.next,
+          `tasks[${i}].`,
+        );
         const first = seen.get(request.guard.uuid);
         if (first !== undefined) {
           // One task, one completion: which entry holds the claim is not
@@ -334,17 +338,19 @@ export class TaskService {
     return results;
   }
 
+  /** `prefix` names the entry of a batch in error messages (`tasks[3].`). */
   private toCompletion(
     guardInput: TaskGuard,
     nextInput: SubmitInput | undefined,
+    prefix = "",
   ): CompletionRequest {
-    const guard = toGuard(guardInput);
+    const guard = toGuard(guardInput, prefix);
     const next =
       nextInput &&
       toNewTask(
         { ...nextInput, queue: nextInput.queue || guard.queue },
         this.limits,
-        "next_task.",
+        `${prefix}next_task.`,
       );
     return { guard, next };
   }
