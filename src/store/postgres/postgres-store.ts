@@ -152,6 +152,12 @@ export interface PostgresStoreOptions {
  */
 const CACHED_PLAN_CHANGED = "0A000";
 
+/** SQLSTATE of a deadlock: PostgreSQL undid one side's statement. */
+const DEADLOCK_DETECTED = "40P01";
+
+/** How many times a batch completion that lost a deadlock is run again. */
+const DEADLOCK_RETRIES = 3;
+
 /** This pool's type parsers: int8 as BigInt, pg's defaults otherwise. */
 const TYPES: pg.CustomTypesConfig = {
   getTypeParser: (oid, format = "text") =>
@@ -388,9 +394,21 @@ export class PostgresStore implements TaskStore {
       return results;
     };
     // Without next tasks the archive is one statement, its own transaction.
-    return requests.some((request) => request.next)
-      ? this.transaction(run)
-      : run(this.pool);
+    const once = () =>
+      requests.some((request) => request.next)
+        ? this.transaction(run)
+        : run(this.pool);
+    // A batch that lost a deadlock was undone entirely: run it again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once();
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code !== DEADLOCK_DETECTED || attempt > DEADLOCK_RETRIES) {
+          throw error;
+        }
+      }
+    }
   }
 
   async cancel(guard: TaskGuard): Promise<Task> {
@@ -420,7 +438,12 @@ export class PostgresStore implements TaskStore {
     guards: TaskGuard[],
     finalState: string,
   ): Promise<(Row | undefined)[]> {
-    const valid = guards.filter((guard) => TASK_ID.test(guard.uuid));
+    // In uuid order, so that two batches over the same tasks tend to lock
+    // them in the same order instead of deadlocking (completeMany runs a
+    // batch again if they still do: the plan decides the order in the end).
+    const valid = guards
+      .filter((guard) => TASK_ID.test(guard.uuid))
+      .sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
     if (valid.length === 0) return guards.map(() => undefined);
     const result = await this.run<Row>(db, "task_archive", [
       valid.map((g) => g.uuid),

@@ -7,27 +7,16 @@
 --   ('' = unchecked), parallel arrays, one guard per task;
 --   $5 final_state ('completed' or 'canceled')
 -- Returns: the archived tasks; a task whose guard did not match is missing.
--- The rows are locked in uuid order before they are deleted: two batches
--- over the same tasks in different orders (completions without tokens,
--- say) would otherwise each lock in its own order and deadlock. A row
--- changed meanwhile is checked against its guard again by FOR UPDATE.
 WITH guards AS (
   SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
     AS g(uuid, queue, current_state, claim_token)
 ),
-locked AS MATERIALIZED (
-  SELECT t.seq
-  FROM {{schema}}.tasks AS t
-  JOIN guards AS g ON t.uuid = g.uuid AND t.queue = g.queue
-    AND t.current_state = g.current_state
-    AND (g.claim_token = '' OR t.claim_token = g.claim_token)
-  ORDER BY t.uuid
-  FOR UPDATE OF t
-),
 removed AS (
   DELETE FROM {{schema}}.tasks AS t
-  USING locked AS l
-  WHERE t.seq = l.seq
+  USING guards AS g
+  WHERE t.uuid = g.uuid AND t.queue = g.queue
+    AND t.current_state = g.current_state
+    AND (g.claim_token = '' OR t.claim_token = g.claim_token)
   RETURNING t.*
 )
 INSERT INTO {{schema}}.archived_tasks (
