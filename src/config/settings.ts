@@ -3,6 +3,8 @@
  * Every value is checked at start; a bad one stops the server with a
  * message naming the variable (or flag), the value and what is allowed.
  */
+import { accessSync, constants, statSync } from "node:fs";
+import { dirname } from "node:path";
 
 /** Everything `corndogs serve` needs. */
 export interface ServeSettings {
@@ -95,9 +97,11 @@ const STORE_URLS =
 export function parseDatabaseUrl(value: string, source: string): string {
   const shown = redactUrl(value);
   if (value.startsWith("sqlite:")) {
-    if (value.replace(/^sqlite:(\/\/)?/u, "") === "") {
+    const path = sqlitePath(value);
+    if (path === "") {
       fail(source, shown, "sqlite:PATH with a file path, or sqlite::memory:");
     }
+    checkSqlitePath(path, source, shown);
     return value;
   }
   if (!/^(postgres|postgresql|cockroachdb):\/\//u.test(value)) {
@@ -116,6 +120,54 @@ export function parseDatabaseUrl(value: string, source: string): string {
     fail(source, shown, "?schema= with 1 to 48 bytes (or none: corndogs)");
   }
   return value;
+}
+
+/** The file a `sqlite:` URL names (`sqlite:PATH` or `sqlite://PATH`). */
+export function sqlitePath(url: string): string {
+  return url.replace(/^sqlite:(\/\/)?/u, "");
+}
+
+/**
+ * Checks that SQLite can create or open `path`: its directory exists, it
+ * is not itself a directory, and this process may write there. SQLite
+ * reports none of these clearly ("unable to open database file").
+ */
+function checkSqlitePath(path: string, source: string, shown: string) {
+  if (path === ":memory:") return;
+  const invalid = (why: string): never => {
+    throw new SettingError(
+      `${source}=${JSON.stringify(shown)} is not valid: ${why}`,
+    );
+  };
+  const stat = (file: string) => {
+    try {
+      return statSync(file, { throwIfNoEntry: false });
+    } catch (err) {
+      // ENOTDIR: a component of the path is a file.
+      if ((err as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
+      return invalid(`cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  const writable = (file: string) => {
+    try {
+      accessSync(file, constants.R_OK | constants.W_OK);
+    } catch {
+      invalid(`${file} is not readable and writable by this process`);
+    }
+  };
+
+  const file = stat(path);
+  if (file?.isDirectory()) {
+    invalid(`${path} is a directory; expected sqlite:PATH naming a file`);
+  }
+  if (file !== undefined) return writable(path);
+  const dir = dirname(path);
+  const parent = stat(dir);
+  if (parent === undefined) {
+    return invalid(`the directory ${dir} does not exist; create it first`);
+  }
+  if (!parent.isDirectory()) invalid(`${dir} is not a directory`);
+  writable(dir);
 }
 
 /** A database URL with its password replaced by ***. */

@@ -4,7 +4,7 @@
  * `cockroachdb://…`. PostgreSQL URLs may carry `?schema=NAME` (default
  * `corndogs`), the schema that holds Corndogs' tables.
  */
-import { redactUrl } from "../config/settings.js";
+import { redactUrl, sqlitePath } from "../config/settings.js";
 import { PostgresStore } from "./postgres/postgres-store.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { TaskStore } from "./store.js";
@@ -21,7 +21,7 @@ export interface StoreOptions {
 /** Creates the store for `url`; call `migrate()` before using it. */
 export function openStore(url: string, options: StoreOptions = {}): TaskStore {
   if (url.startsWith("sqlite:")) {
-    const path = url.slice("sqlite:".length).replace(/^\/\//u, "");
+    const path = sqlitePath(url);
     if (path === "") throw new Error(`sqlite URL needs a path: ${url}`);
     return new SqliteStore(path);
   }

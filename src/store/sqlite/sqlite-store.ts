@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import Database, { type Statement } from "better-sqlite3";
+import { StoreError } from "../../domain/errors.js";
 import {
   guardFailure,
   leaseFailure,
@@ -94,6 +95,27 @@ type Statements = { [Name in keyof typeof SQL]: Statement };
 /** How long a writer waits for another process's lock, in ms. */
 const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * Opens `path` in WAL mode. SQLite's own errors ("unable to open database
+ * file", "file is not a database") do not say which file: this one does.
+ */
+function openDatabase(path: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    return db;
+  } catch (err) {
+    db?.close();
+    // The reason is in the message: no `cause`, whose message pino's
+    // error serializer would repeat.
+    throw new StoreError(
+      `cannot open SQLite database ${JSON.stringify(path)}: ` +
+        `${(err as Error).message}`,
+    );
+  }
+}
+
 /** The SQLite store; `path` is a file name or `:memory:`. */
 export class SqliteStore implements TaskStore {
   readonly kind = "sqlite";
@@ -103,8 +125,7 @@ export class SqliteStore implements TaskStore {
   private readonly checkpointer: Checkpointer | undefined;
 
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
+    this.db = openDatabase(path);
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.defaultSafeIntegers(true);
@@ -114,15 +135,16 @@ export class SqliteStore implements TaskStore {
     }
   }
 
-  async migrate(): Promise<void> {
+  async migrate(): Promise<string[]> {
     const db = this.db;
     db.exec(`CREATE TABLE IF NOT EXISTS migrations (
       name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`);
     // One IMMEDIATE transaction around the whole run: a second process
     // starting at the same time waits, then finds nothing left to do.
     db.exec("BEGIN IMMEDIATE");
+    let applied: string[];
     try {
-      await migrate(MIGRATIONS, {
+      applied = await migrate(MIGRATIONS, {
         execute: async (sql) => void db.exec(sql),
         applied: async () =>
           db
@@ -143,6 +165,7 @@ export class SqliteStore implements TaskStore {
       throw error;
     }
     this.statements = undefined;
+    return applied;
   }
 
   /** Statements are prepared after migrating, when the tables exist. */
