@@ -5,8 +5,6 @@
  */
 import { Command, Option } from "commander";
 import { SettingError, SERVE_SETTINGS } from "../config/settings.js";
-import { migrationFiles } from "../store/migrations.js";
-import type { SchemaStatus, TaskStore } from "../store/store.js";
 import { run } from "./client-command.js";
 import { keyValues, say } from "./print.js";
 
@@ -53,10 +51,8 @@ async function migrate(url: string, json: boolean): Promise<void> {
   const { openStore, redact } = await import("../store/open-store.js");
   const store = openStore(url);
   try {
-    const before = await appliedBefore(store);
-    await store.migrate();
+    const appliedNow = await store.migrate();
     const status = await store.schemaStatus();
-    const appliedNow = migrationNames(store.kind, before, status);
     if (json) {
       say(JSON.stringify({ store: store.kind, ...status, appliedNow }));
       return;
@@ -77,36 +73,4 @@ async function migrate(url: string, json: boolean): Promise<void> {
   } finally {
     await store.close();
   }
-}
-
-/**
- * How many migrations the store had before this run. A store that cannot
- * tell (a new SQLite file has no ledger table yet) had none; any other
- * trouble shows again, with its real cause, when migrating.
- */
-async function appliedBefore(store: TaskStore): Promise<number> {
-  try {
-    return (await store.schemaStatus()).applied;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * The names of the migrations applied between `before` and `after`.
- * Migrations are append-only and applied in name order, so they are the
- * store's migration files from number `before` to number `after`. (If
- * another process migrated the same store in between, they are named
- * here although it applied them.)
- */
-function migrationNames(
-  kind: string,
-  before: number,
-  after: SchemaStatus,
-): string[] {
-  // The same folder the store itself reads, next to the compiled code.
-  const dir = new URL(`../store/${kind}/migrations/`, import.meta.url);
-  return migrationFiles(dir)
-    .slice(before, after.applied)
-    .map((file) => file.name);
 }

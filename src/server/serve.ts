@@ -52,9 +52,13 @@ export async function startServer(
   const store = openStore(settings.databaseUrl, {
     prepare: settings.pgPrepare,
   });
-  await store.migrate();
+  const migrated = await store.migrate();
   log.info(
-    { store: store.kind, database_url: redact(settings.databaseUrl) },
+    {
+      store: store.kind,
+      database_url: redact(settings.databaseUrl),
+      migrations_applied: migrated,
+    },
     "server: store ready",
   );
 

@@ -53,8 +53,12 @@ export interface TaskStore {
   /** Which kind of store this is, for logs and metrics ("sqlite", …). */
   readonly kind: string;
 
-  /** Creates or upgrades the schema; safe when instances race. */
-  migrate(): Promise<void>;
+  /**
+   * Creates or upgrades the schema; safe when instances race. Resolves
+   * with the names of the migrations this call applied (none when
+   * another instance got there first).
+   */
+  migrate(): Promise<string[]>;
 
   /** Creates one waiting task. */
   submit(task: NewTask): Promise<Task>;

@@ -238,8 +238,8 @@ export class PostgresStore implements TaskStore {
     }
   }
 
-  async migrate(): Promise<void> {
-    await this.transaction(async (client) => {
+  async migrate(): Promise<string[]> {
+    return this.transaction(async (client) => {
       // The lock comes first: CREATE SCHEMA IF NOT EXISTS is not safe
       // against a concurrent creation, and the lock does not need the
       // schema. A process that waited here finds the work done.
@@ -249,7 +249,7 @@ export class PostgresStore implements TaskStore {
       const exists = await client.query(this.sql.schema_exists, [this.schema]);
       if (exists.rowCount === 0) await client.query(this.sql.schema_create);
       await client.query(this.sql.migrations_create);
-      await runMigrations(
+      return runMigrations(
         MIGRATIONS,
         {
           execute: async (sql) => void (await client.query(sql)),
