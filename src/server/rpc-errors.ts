@@ -3,6 +3,7 @@
  * their message; anything else is logged and reported as a bare internal
  * error, so no database text ever reaches a client.
  */
+import type { DescMessage } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import {
@@ -62,4 +63,35 @@ export function errorMapping(log: Logger): Interceptor {
       throw toConnectError(err, log);
     }
   };
+}
+
+/** How connect-es starts the message of a binary body that does not parse. */
+const BINARY_PARSE_ERROR = "parse binary: ";
+
+/**
+ * The error a client should see for one connect-es raised while decoding
+ * a request body of type `input`, before any interceptor ran; undefined
+ * keeps it as it is. connect-es reports a binary body that does not parse
+ * (truncated, invalid UTF-8 in a string) as internal with the parser's
+ * reason: it is the request's fault, so it becomes invalid_argument,
+ * keeping the reason (about the bytes received, never the server).
+ */
+export function toDecodeError(
+  err: ConnectError,
+  input: DescMessage,
+): ConnectError | undefined {
+  if (
+    err.code === Code.Internal &&
+    err.rawMessage.startsWith(BINARY_PARSE_ERROR)
+  ) {
+    const reason = err.rawMessage.slice(BINARY_PARSE_ERROR.length);
+    // No colon before the reason: gRPC clients that decode grpc-message
+    // with decodeURI (grpc-js) would show connect-es's %3A for it.
+    return new ConnectError(
+      `request body is not a valid ${input.typeName} in the protobuf ` +
+        `binary format (${reason})`,
+      Code.InvalidArgument,
+    );
+  }
+  return undefined;
 }

@@ -2,7 +2,6 @@
  * Assembles and runs one Corndogs server: store, task service, lease
  * sweeper, API port and ops port; and takes them down in order.
  */
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import type { ServeSettings } from "../config/settings.js";
 import { LeaseSweeper } from "../service/lease-sweeper.js";
@@ -14,6 +13,7 @@ import { openStore, redact } from "../store/open-store.js";
 import { ApiListener } from "./api-listener.js";
 import { ServerMetrics } from "./metrics.js";
 import { OpsServer } from "./ops-server.js";
+import { apiRequestHandler } from "./rpc-adapter.js";
 import { errorMapping } from "./rpc-errors.js";
 import { corndogsRoutes } from "./rpc-service.js";
 
@@ -89,18 +89,22 @@ export async function startServer(
     : undefined;
 
   const api = new ApiListener(
-    connectNodeAdapter({
-      routes: corndogsRoutes(service, stats),
-      // Outermost first: metrics see the status the client gets.
-      interceptors: [metrics.interceptor(), errorMapping(log)],
-      // JSON carries bytes as base64, 4/3 of their size.
-      readMaxBytes:
-        Math.ceil((settings.maxPayloadBytes * 4) / 3) + REQUEST_OVERHEAD_BYTES,
-      jsonOptions: { ignoreUnknownFields: false },
-      // gzip cost a tenth of the server's CPU (and more of the workers')
-      // on task-sized answers; only answers over 1 MiB are worth it.
-      compressMinBytes: 1024 * 1024,
-    }),
+    apiRequestHandler(
+      {
+        routes: corndogsRoutes(service, stats),
+        // Outermost first: metrics see the status the client gets.
+        interceptors: [metrics.interceptor(), errorMapping(log)],
+        // JSON carries bytes as base64, 4/3 of their size.
+        readMaxBytes:
+          Math.ceil((settings.maxPayloadBytes * 4) / 3) +
+          REQUEST_OVERHEAD_BYTES,
+        jsonOptions: { ignoreUnknownFields: false },
+        // gzip cost a tenth of the server's CPU (and more of the workers')
+        // on task-sized answers; only answers over 1 MiB are worth it.
+        compressMinBytes: 1024 * 1024,
+      },
+      log,
+    ),
   );
   const ops = new OpsServer(store, metrics.registry, log);
 

@@ -1,0 +1,224 @@
+/**
+ * The Node request handler of the API port: the CorndogsService routes
+ * served by connect-es, as connectNodeAdapter would, plus clear answers
+ * for requests connect-es refuses before any interceptor sees them:
+ *
+ * a body that does not decode. connect-es answers a binary one with
+ * `internal` and its parser's text; it becomes `invalid_argument` naming
+ * the request message (see toDecodeError in rpc-errors.ts), in each
+ * protocol's own error encoding: the Connect JSON error body, the gRPC
+ * trailers, or the gRPC-web trailer frame.
+ */
+import type http from "node:http";
+import type http2 from "node:http2";
+import type { DescMessage } from "@bufbuild/protobuf";
+import {
+  Code,
+  ConnectError,
+  createConnectRouter,
+  type ConnectRouter,
+  type ConnectRouterOptions,
+} from "@connectrpc/connect";
+import {
+  compressionBrotli,
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from "@connectrpc/connect-node";
+import {
+  encodeEnvelope,
+  type UniversalHandler,
+  type UniversalServerRequest,
+  type UniversalServerResponse,
+} from "@connectrpc/connect/protocol";
+import {
+  codeToHttpStatus,
+  errorFromJsonBytes,
+  errorToJsonBytes,
+} from "@connectrpc/connect/protocol-connect";
+import {
+  findTrailerError,
+  setTrailerStatus,
+} from "@connectrpc/connect/protocol-grpc";
+import {
+  trailerFlag,
+  trailerParse,
+  trailerSerialize,
+} from "@connectrpc/connect/protocol-grpc-web";
+import type { Logger } from "pino";
+import { toDecodeError } from "./rpc-errors.js";
+
+export interface ApiHandlerOptions extends ConnectRouterOptions {
+  routes: (router: ConnectRouter) => void;
+}
+
+export type NodeHandler = (
+  request: http.IncomingMessage | http2.Http2ServerRequest,
+  response: http.ServerResponse | http2.Http2ServerResponse,
+) => void;
+
+/** Creates the API port's request handler for `options.routes`. */
+export function apiRequestHandler(
+  options: ApiHandlerOptions,
+  log: Logger,
+): NodeHandler {
+  const router = createConnectRouter({
+    acceptCompression: [compressionGzip, compressionBrotli],
+    ...options,
+  });
+  options.routes(router);
+  const byPath = new Map(
+    router.handlers.map((handler) => [
+      handler.requestPath,
+      withClearDecodeErrors(handler),
+    ]),
+  );
+
+  return (request, response) => {
+    const path = (request.url ?? "").split("?", 1)[0] ?? "";
+    const handler = byPath.get(path);
+    if (handler === undefined) {
+      response.writeHead(404);
+      response.end();
+      return;
+    }
+    const universal = universalRequestFromNodeRequest(
+      request,
+      response,
+      undefined,
+      undefined,
+    );
+    handler(universal)
+      .then((answer) => universalResponseToNodeResponse(answer, response))
+      .catch((err: unknown) => {
+        // Aborted: the client went away before its answer was written.
+        if (ConnectError.from(err).code === Code.Aborted) return;
+        log.warn(
+          { err, method: handler.method.name },
+          "rpc: could not write the answer",
+        );
+      });
+  };
+}
+
+/** `handler`, with the answers described at the top of this file. */
+function withClearDecodeErrors(handler: UniversalHandler): UniversalHandler {
+  const input = handler.method.input;
+  const clear = async (request: UniversalServerRequest) =>
+    clarify(await handler(request), input);
+  return Object.assign(clear, {
+    protocolNames: handler.protocolNames,
+    service: handler.service,
+    method: handler.method,
+    requestPath: handler.requestPath,
+    allowedMethods: handler.allowedMethods,
+    supportedContentType: handler.supportedContentType,
+  });
+}
+
+async function clarify(
+  answer: UniversalServerResponse,
+  input: DescMessage,
+): Promise<UniversalServerResponse> {
+  const contentType = answer.header?.get("content-type") ?? "";
+  const body = answer.body;
+  if (body === undefined) return answer;
+  if (contentType.startsWith("application/grpc-web")) {
+    return { ...answer, body: clearGrpcWebTrailer(body, input) };
+  }
+  if (contentType.startsWith("application/grpc")) {
+    const trailer = answer.trailer;
+    return trailer === undefined
+      ? answer
+      : { ...answer, body: clearGrpcTrailer(body, trailer, input) };
+  }
+  // A Connect unary error: a small JSON body (never compressed: only
+  // answers over compressMinBytes are).
+  if (
+    answer.status === 500 &&
+    contentType.startsWith("application/json") &&
+    !answer.header?.has("content-encoding")
+  ) {
+    return clearConnectError(answer, body, input);
+  }
+  return answer;
+}
+
+async function clearConnectError(
+  answer: UniversalServerResponse,
+  body: AsyncIterable<Uint8Array>,
+  input: DescMessage,
+): Promise<UniversalServerResponse> {
+  const bytes = await readAll(body);
+  let error: ConnectError;
+  try {
+    error = errorFromJsonBytes(bytes, undefined, new ConnectError(""));
+  } catch {
+    return { ...answer, body: singleChunk(bytes) };
+  }
+  const clear = toDecodeError(error, input);
+  if (clear === undefined) return { ...answer, body: singleChunk(bytes) };
+  const json = errorToJsonBytes(clear, {});
+  const header = new Headers(answer.header);
+  header.set("content-length", String(json.byteLength));
+  return {
+    ...answer,
+    status: codeToHttpStatus(clear.code),
+    header,
+    body: singleChunk(json),
+  };
+}
+
+/**
+ * The gRPC body, unchanged; when it ends, and before the adapter sends
+ * the trailers, a decoding error in them is replaced.
+ */
+async function* clearGrpcTrailer(
+  body: AsyncIterable<Uint8Array>,
+  trailer: Headers,
+  input: DescMessage,
+): AsyncIterable<Uint8Array> {
+  yield* body;
+  const error = findTrailerError(trailer);
+  const clear = error && toDecodeError(error, input);
+  if (clear) replaceStatus(trailer, clear);
+}
+
+/** The gRPC-web body, with a decoding error in its trailer frame replaced. */
+async function* clearGrpcWebTrailer(
+  body: AsyncIterable<Uint8Array>,
+  input: DescMessage,
+): AsyncIterable<Uint8Array> {
+  for await (const chunk of body) {
+    // Each chunk is one frame: flags, 4 bytes of length, data. The trailer
+    // frame has the trailer flag alone (it is never compressed).
+    if (chunk[0] !== trailerFlag) {
+      yield chunk;
+      continue;
+    }
+    const trailer = trailerParse(chunk.subarray(5));
+    const error = findTrailerError(trailer);
+    const clear = error && toDecodeError(error, input);
+    if (!clear) {
+      yield chunk;
+      continue;
+    }
+    replaceStatus(trailer, clear);
+    yield encodeEnvelope(trailerFlag, trailerSerialize(trailer));
+  }
+}
+
+function replaceStatus(trailer: Headers, error: ConnectError) {
+  trailer.delete("grpc-status-details-bin");
+  setTrailerStatus(trailer, error);
+}
+
+async function readAll(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+async function* singleChunk(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
+}
