@@ -1,7 +1,8 @@
 /**
  * Requests the RPC framework refuses before Corndogs sees them get clear
  * answers: a binary body that does not decode is invalid_argument naming
- * the request message (not internal with parser text), in every protocol.
+ * the request message (not internal with parser text), in every protocol;
+ * a JSON int64 that is no whole number says so.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -99,4 +100,31 @@ describe("requests that do not decode", () => {
     const message = /grpc-message: (.*)\r\n/.exec(trailer)?.[1] ?? "";
     assert.match(decodeURIComponent(message), NOT_A_SUBMIT);
   });
+
+  const int64Cases: [string, string, RegExp][] = [
+    [
+      "a word",
+      JSON.stringify({ queue: "q", timeout: "abc" }),
+      /^cannot decode field corndogs\.v1alpha1\.SubmitTaskRequest\.timeout from JSON: expected an int64 \(a whole number from -9223372036854775808 to 9223372036854775807, as a JSON number or string\), got abc$/,
+    ],
+    [
+      "a fraction",
+      JSON.stringify({ queue: "q", priority: 1.5 }),
+      /^cannot decode field corndogs\.v1alpha1\.SubmitTaskRequest\.priority from JSON: expected an int64 .*, got 1\.5$/,
+    ],
+    [
+      "a whole number too large",
+      JSON.stringify({ queue: "q", priority: "99999999999999999999" }),
+      /^cannot decode field corndogs\.v1alpha1\.SubmitTaskRequest\.priority from JSON: 99999999999999999999 is out of range for an int64 \(-9223372036854775808 to 9223372036854775807\)$/,
+    ],
+  ];
+  for (const [name, body, message] of int64Cases) {
+    it(`says what is wrong with ${name} as a JSON int64`, async () => {
+      const response = await post("SubmitTask", "application/json", body);
+      assert.equal(response.status, 400);
+      const error = JSON.parse(response.text) as { code: string; message: string };
+      assert.equal(error.code, "invalid_argument");
+      assert.match(error.message, message);
+    });
+  }
 });

@@ -134,8 +134,9 @@ async function clarify(
   }
   // A Connect unary error: a small JSON body (never compressed: only
   // answers over compressMinBytes are).
+  const isError = answer.status === 400 || answer.status === 500;
   if (
-    answer.status === 500 &&
+    isError &&
     contentType.startsWith("application/json") &&
     !answer.header?.has("content-encoding")
   ) {

@@ -69,12 +69,21 @@ export function errorMapping(log: Logger): Interceptor {
 const BINARY_PARSE_ERROR = "parse binary: ";
 
 /**
+ * How protobuf-es reports a JSON value that is not an int64: "… out of
+ * range" even when it is no number at all ("abc", 1.5).
+ */
+const JSON_INT64_ERROR =
+  /^(cannot decode field \S+ from JSON: )expected (?:bigint|string) \((?:s?int64|sfixed64)\): (.*) out of range$/su;
+
+/**
  * The error a client should see for one connect-es raised while decoding
  * a request body of type `input`, before any interceptor ran; undefined
  * keeps it as it is. connect-es reports a binary body that does not parse
  * (truncated, invalid UTF-8 in a string) as internal with the parser's
  * reason: it is the request's fault, so it becomes invalid_argument,
- * keeping the reason (about the bytes received, never the server).
+ * keeping the reason (about the bytes received, never the server). A JSON
+ * int64 that is no whole number keeps the field protobuf-es names, with
+ * a reason that says so.
  */
 export function toDecodeError(
   err: ConnectError,
@@ -90,6 +99,21 @@ export function toDecodeError(
     return new ConnectError(
       `request body is not a valid ${input.typeName} in the protobuf ` +
         `binary format (${reason})`,
+      Code.InvalidArgument,
+    );
+  }
+  const int64 =
+    err.code === Code.InvalidArgument
+      ? JSON_INT64_ERROR.exec(err.rawMessage)
+      : null;
+  if (int64 !== null) {
+    const [, field = "", value = ""] = int64;
+    const range = "-9223372036854775808 to 9223372036854775807";
+    return new ConnectError(
+      /^-?\d+$/u.test(value)
+        ? `${field}${value} is out of range for an int64 (${range})`
+        : `${field}expected an int64 (a whole number from ${range}, as a ` +
+            `JSON number or string), got ${value}`,
       Code.InvalidArgument,
     );
   }
