@@ -2,9 +2,11 @@
  * Requests the RPC framework refuses before Corndogs sees them get clear
  * answers: a binary body that does not decode is invalid_argument naming
  * the request message (not internal with parser text), in every protocol;
- * a JSON int64 that is no whole number says so.
+ * a JSON int64 that is no whole number says so; a Content-Type no protocol
+ * serves gets a body listing those that are accepted.
  */
 import assert from "node:assert/strict";
+import http from "node:http";
 import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { startTestServer, type TestServer } from "./support/servers.js";
@@ -127,4 +129,28 @@ describe("requests that do not decode", () => {
       assert.match(error.message, message);
     });
   }
+
+  it("answers a wrong Content-Type with 415 and the accepted types", async () => {
+    const response = await post("SubmitTask", "text/plain", '{"queue":"q"}');
+    assert.equal(response.status, 415);
+    assert.match(response.type ?? "", /^text\/plain/);
+    assert.match(response.text, /got Content-Type "text\/plain"; send application\/json or application\/proto/);
+    assert.match(response.text, /application\/grpc/);
+  });
+
+  it("answers a request without Content-Type with 415 and the accepted types", async () => {
+    // fetch() always sends one with a body: plain node:http does not.
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = http.request(`${server.baseUrl}${SERVICE}/SubmitTask`, { method: "POST" }, (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+      });
+      request.on("error", reject);
+      request.end('{"queue":"q"}');
+    });
+    assert.equal(status, 415);
+    assert.match(text, /got no Content-Type; send application\/json/);
+  });
 });

@@ -1,13 +1,15 @@
 /**
  * The Node request handler of the API port: the CorndogsService routes
  * served by connect-es, as connectNodeAdapter would, plus clear answers
- * for requests connect-es refuses before any interceptor sees them:
+ * for requests connect-es refuses before any interceptor sees them.
  *
- * a body that does not decode. connect-es answers a binary one with
- * `internal` and its parser's text; it becomes `invalid_argument` naming
- * the request message (see toDecodeError in rpc-errors.ts), in each
- * protocol's own error encoding: the Connect JSON error body, the gRPC
- * trailers, or the gRPC-web trailer frame.
+ * - A body that does not decode: connect-es answers a binary one with
+ *   `internal` and its parser's text; it becomes `invalid_argument`
+ *   naming the request message (see toDecodeError in rpc-errors.ts), in
+ *   each protocol's own error encoding: the Connect JSON error body, the
+ *   gRPC trailers, or the gRPC-web trailer frame.
+ * - A Content-Type no protocol serves: connect-es answers 415 with no
+ *   body; the body now says which content types are accepted.
  */
 import type http from "node:http";
 import type http2 from "node:http2";
@@ -48,6 +50,11 @@ import {
 import type { Logger } from "pino";
 import { toDecodeError } from "./rpc-errors.js";
 
+/** What the API port accepts, for the body of a 415 answer. */
+const ACCEPTED_CONTENT_TYPES =
+  "application/json or application/proto (Connect, e.g. curl), " +
+  "application/grpc (gRPC) or application/grpc-web (gRPC-web)";
+
 export interface ApiHandlerOptions extends ConnectRouterOptions {
   routes: (router: ConnectRouter) => void;
 }
@@ -70,7 +77,7 @@ export function apiRequestHandler(
   const byPath = new Map(
     router.handlers.map((handler) => [
       handler.requestPath,
-      withClearDecodeErrors(handler),
+      withClearRefusals(handler),
     ]),
   );
 
@@ -102,10 +109,10 @@ export function apiRequestHandler(
 }
 
 /** `handler`, with the answers described at the top of this file. */
-function withClearDecodeErrors(handler: UniversalHandler): UniversalHandler {
+function withClearRefusals(handler: UniversalHandler): UniversalHandler {
   const input = handler.method.input;
   const clear = async (request: UniversalServerRequest) =>
-    clarify(await handler(request), input);
+    clarify(request, await handler(request), input);
   return Object.assign(clear, {
     protocolNames: handler.protocolNames,
     service: handler.service,
@@ -117,9 +124,13 @@ function withClearDecodeErrors(handler: UniversalHandler): UniversalHandler {
 }
 
 async function clarify(
+  request: UniversalServerRequest,
   answer: UniversalServerResponse,
   input: DescMessage,
 ): Promise<UniversalServerResponse> {
+  if (answer.status === 415 && answer.body === undefined) {
+    return unsupportedMediaType(request.header.get("content-type"));
+  }
   const contentType = answer.header?.get("content-type") ?? "";
   const body = answer.body;
   if (body === undefined) return answer;
@@ -143,6 +154,26 @@ async function clarify(
     return clearConnectError(answer, body, input);
   }
   return answer;
+}
+
+function unsupportedMediaType(
+  contentType: string | null,
+): UniversalServerResponse {
+  const got =
+    contentType === null || contentType === ""
+      ? "no Content-Type"
+      : `Content-Type ${JSON.stringify(contentType)}`;
+  const text = new TextEncoder().encode(
+    `unsupported media type: got ${got}; send ${ACCEPTED_CONTENT_TYPES}\n`,
+  );
+  return {
+    status: 415,
+    header: new Headers({
+      "content-type": "text/plain; charset=utf-8",
+      "content-length": String(text.byteLength),
+    }),
+    body: singleChunk(text),
+  };
 }
 
 async function clearConnectError(
