@@ -8,7 +8,11 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { REPO_ROOT, startTestServer, type TestServer } from "./support/servers.js";
+import {
+  REPO_ROOT,
+  startTestServer,
+  type TestServer,
+} from "./support/servers.js";
 
 type Call = (request: object) => Promise<Record<string, unknown>>;
 
@@ -23,7 +27,13 @@ function loadService(address: string): Record<string, Call> {
     grpc.credentials.createInsecure(),
   );
   const calls: Record<string, Call> = { close: async () => client.close() };
-  for (const name of ["SubmitTask", "GetNextTask", "CompleteTask", "GetQueues", "GetTaskStateByID"]) {
+  for (const name of [
+    "SubmitTask",
+    "GetNextTask",
+    "CompleteTask",
+    "GetQueues",
+    "GetTaskStateByID",
+  ]) {
     calls[name] = promisify(client[name].bind(client)) as Call;
   }
   return calls;
@@ -53,7 +63,10 @@ describe("an independent gRPC client (@grpc/grpc-js)", () => {
     assert.equal(submitted.task.auto_target_state, "submitted-working");
     assert.equal(submitted.task.priority, "3");
 
-    const claimed = (await rpc.GetNextTask!({ queue: "plain", worker_id: "grpc-js" })) as {
+    const claimed = (await rpc.GetNextTask!({
+      queue: "plain",
+      worker_id: "grpc-js",
+    })) as {
       task: Record<string, unknown>;
     };
     assert.equal(claimed.task.uuid, submitted.task.uuid);
@@ -74,14 +87,48 @@ describe("an independent gRPC client (@grpc/grpc-js)", () => {
   });
 
   it("gets gRPC status codes for bad input", async () => {
-    await assert.rejects(rpc.SubmitTask!({ queue: "" }), (err: grpc.ServiceError) => {
-      assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
-      assert.match(err.details, /queue must not be empty/);
-      return true;
-    });
+    await assert.rejects(
+      rpc.SubmitTask!({ queue: "" }),
+      (err: grpc.ServiceError) => {
+        assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
+        assert.match(err.details, /queue must not be empty/);
+        return true;
+      },
+    );
     await assert.rejects(
       rpc.GetTaskStateByID!({ uuid: "00000000-0000-4000-8000-000000000000" }),
       (err: grpc.ServiceError) => err.code === grpc.status.NOT_FOUND,
+    );
+  });
+
+  it("reads error messages as sent, punctuation and non-ASCII included", async () => {
+    // "…; the limit is 255 bytes" reached grpc-js clients as "%3B".
+    const queue = "é".repeat(128);
+    await assert.rejects(
+      rpc.SubmitTask!({ queue }),
+      (err: grpc.ServiceError) => {
+        assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
+        assert.match(
+          err.details,
+          /^queue is 256 bytes; the limit is 255 bytes/,
+        );
+        return true;
+      },
+    );
+    const made = (await rpc.SubmitTask!({ queue: "plain" })) as {
+      task: { uuid: string };
+    };
+    await assert.rejects(
+      rpc.CompleteTask!({
+        uuid: made.task.uuid,
+        queue: "plain",
+        current_state: "étape",
+      }),
+      (err: grpc.ServiceError) => {
+        assert.equal(err.code, grpc.status.FAILED_PRECONDITION);
+        assert.match(err.details, /not "étape"/);
+        return true;
+      },
     );
   });
 });

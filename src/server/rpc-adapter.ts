@@ -214,6 +214,31 @@ async function* clearGrpcTrailer(
   const error = findTrailerError(trailer);
   const clear = error && toDecodeError(error, input);
   if (clear) replaceStatus(trailer, clear);
+  const message = trailer.get("grpc-message");
+  if (message !== null) trailer.set("grpc-message", grpcMessage(message));
+}
+
+/**
+ * A grpc-message as the gRPC spec encodes it: only `%` and bytes outside
+ * printable ASCII percent-encoded. connect-es encodes it as a URI
+ * component, which grpc-js decodes with decodeURI, so its clients saw
+ * `%3A` for every `:` and `%3B` for every `;` of an error message.
+ */
+function grpcMessage(uriEncoded: string): string {
+  let text: string;
+  try {
+    text = decodeURIComponent(uriEncoded);
+  } catch {
+    return uriEncoded;
+  }
+  let out = "";
+  for (const byte of Buffer.from(text, "utf8")) {
+    out +=
+      byte >= 0x20 && byte <= 0x7e && byte !== 0x25
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
 }
 
 /** The gRPC-web body, with a decoding error in its trailer frame replaced. */
