@@ -9,7 +9,12 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
-import { startTestServer, type TestServer } from "./support/servers.js";
+import { scrape, sampleValue } from "./support/prometheus.js";
+import {
+  startTestServer,
+  TEST_MAX_PAYLOAD,
+  type TestServer,
+} from "./support/servers.js";
 
 const SERVICE = "/corndogs.v1alpha1.CorndogsService";
 
@@ -37,18 +42,28 @@ describe("requests that do not decode", () => {
     await server.stop();
   });
 
-  async function post(method: string, contentType: string | undefined, body: Uint8Array | string) {
+  async function post(
+    method: string,
+    contentType: string | undefined,
+    body: Uint8Array | string,
+  ) {
     const response = await fetch(`${server.baseUrl}${SERVICE}/${method}`, {
       method: "POST",
       headers: contentType === undefined ? {} : { "content-type": contentType },
       body,
     });
-    return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
+    return {
+      status: response.status,
+      type: response.headers.get("content-type"),
+      text: await response.text(),
+    };
   }
 
   async function liveTotal() {
     const { text } = await post("GetQueueTaskCounts", "application/json", "{}");
-    return (JSON.parse(text) as { totalTaskCount?: string }).totalTaskCount ?? "0";
+    return (
+      (JSON.parse(text) as { totalTaskCount?: string }).totalTaskCount ?? "0"
+    );
   }
 
   /** Sends `body` as the raw bytes of a gRPC SubmitTask request. */
@@ -72,7 +87,10 @@ describe("requests that do not decode", () => {
       const before = await liveTotal();
       const response = await post("SubmitTask", "application/proto", body);
       assert.equal(response.status, 400);
-      const error = JSON.parse(response.text) as { code: string; message: string };
+      const error = JSON.parse(response.text) as {
+        code: string;
+        message: string;
+      };
       assert.equal(error.code, "invalid_argument");
       assert.match(error.message, NOT_A_SUBMIT);
       assert.equal(await liveTotal(), before);
@@ -83,12 +101,18 @@ describe("requests that do not decode", () => {
       assert.equal(err?.code, grpc.status.INVALID_ARGUMENT);
       assert.match(err.details, NOT_A_SUBMIT);
       // The same bytes, complete: SubmitTaskRequest { queue: "ab" }.
-      assert.equal(await grpcSubmit(Buffer.from([0x0a, 0x02, 0x61, 0x62])), undefined);
+      assert.equal(
+        await grpcSubmit(Buffer.from([0x0a, 0x02, 0x61, 0x62])),
+        undefined,
+      );
     });
   }
 
   it("answers a truncated gRPC-web body with status 3 in its trailer", async () => {
-    const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, TRUNCATED.length]), TRUNCATED]);
+    const frame = Buffer.concat([
+      Buffer.from([0, 0, 0, 0, TRUNCATED.length]),
+      TRUNCATED,
+    ]);
     const response = await fetch(`${server.baseUrl}${SERVICE}/SubmitTask`, {
       method: "POST",
       headers: { "content-type": "application/grpc-web+proto" },
@@ -124,7 +148,10 @@ describe("requests that do not decode", () => {
     it(`says what is wrong with ${name} as a JSON int64`, async () => {
       const response = await post("SubmitTask", "application/json", body);
       assert.equal(response.status, 400);
-      const error = JSON.parse(response.text) as { code: string; message: string };
+      const error = JSON.parse(response.text) as {
+        code: string;
+        message: string;
+      };
       assert.equal(error.code, "invalid_argument");
       assert.match(error.message, message);
     });
@@ -134,23 +161,61 @@ describe("requests that do not decode", () => {
     const response = await post("SubmitTask", "text/plain", '{"queue":"q"}');
     assert.equal(response.status, 415);
     assert.match(response.type ?? "", /^text\/plain/);
-    assert.match(response.text, /got Content-Type "text\/plain"; send application\/json or application\/proto/);
+    assert.match(
+      response.text,
+      /got Content-Type "text\/plain"; send application\/json or application\/proto/,
+    );
     assert.match(response.text, /application\/grpc/);
   });
 
   it("answers a request without Content-Type with 415 and the accepted types", async () => {
     // fetch() always sends one with a body: plain node:http does not.
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const request = http.request(`${server.baseUrl}${SERVICE}/SubmitTask`, { method: "POST" }, (response) => {
-        let text = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk: string) => (text += chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
-      });
+    const { status, text } = await new Promise<{
+      status: number;
+      text: string;
+    }>((resolve, reject) => {
+      const request = http.request(
+        `${server.baseUrl}${SERVICE}/SubmitTask`,
+        { method: "POST" },
+        (response) => {
+          let text = "";
+          response.setEncoding("utf8");
+          response.on("data", (chunk: string) => (text += chunk));
+          response.on("end", () =>
+            resolve({ status: response.statusCode ?? 0, text }),
+          );
+        },
+      );
       request.on("error", reject);
       request.end('{"queue":"q"}');
     });
     assert.equal(status, 415);
     assert.match(text, /got no Content-Type; send application\/json/);
+  });
+  it("counts refused requests in the request metrics, each once", async () => {
+    const count = async (code: string) =>
+      sampleValue(await scrape(server.opsUrl), "corndogs_rpc_requests_total", {
+        method: "SubmitTask",
+        code,
+      }) ?? 0;
+    const invalid = await count("InvalidArgument");
+    const exhausted = await count("ResourceExhausted");
+
+    await post("SubmitTask", "application/json", '{"queue":"q","bogus":1}');
+    await post("SubmitTask", "application/proto", TRUNCATED);
+    await grpcSubmit(TRUNCATED);
+    await post("SubmitTask", "application/json", '{"queue":""}'); // reaches the handler
+    const tooLarge = await post(
+      "SubmitTask",
+      "application/json",
+      JSON.stringify({
+        queue: "q",
+        payload: "A".repeat(TEST_MAX_PAYLOAD * 2 + 2 * 1024 * 1024),
+      }),
+    );
+    assert.equal(tooLarge.status, 429);
+
+    assert.equal(await count("InvalidArgument"), invalid + 4);
+    assert.equal(await count("ResourceExhausted"), exhausted + 1);
   });
 });

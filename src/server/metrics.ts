@@ -94,7 +94,10 @@ export class ServerMetrics {
   });
 
   /** Label sets of the live-task gauges exported so far. */
-  private readonly exported = new Map<string, { queue: string; state: string }>();
+  private readonly exported = new Map<
+    string,
+    { queue: string; state: string }
+  >();
 
   private readonly queues: QueueLabels;
 
@@ -130,7 +133,8 @@ export class ServerMetrics {
     }
     // A queue and state that drained reads 0 rather than vanishing.
     for (const [key, labels] of this.exported) {
-      if (!rows.has(key)) rows.set(key, { ...labels, waiting: 0, inFlight: 0, age: 0 });
+      if (!rows.has(key))
+        rows.set(key, { ...labels, waiting: 0, inFlight: 0, age: 0 });
     }
     for (const [key, { queue, state, waiting, inFlight, age }] of rows) {
       this.exported.set(key, { queue, state });
@@ -169,6 +173,14 @@ export class ServerMetrics {
         );
       }
     });
+  }
+
+  /**
+   * Counts a request refused before any interceptor saw it (too large, a
+   * body that does not decode): not timed, since no handler ran.
+   */
+  countRefused(method: string, code: Code): void {
+    this.requests.inc({ method, code: Code[code] ?? "unknown" });
   }
 
   /** An interceptor that counts and times every RPC. */

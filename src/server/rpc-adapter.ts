@@ -10,6 +10,10 @@
  *   gRPC trailers, or the gRPC-web trailer frame.
  * - A Content-Type no protocol serves: connect-es answers 415 with no
  *   body; the body now says which content types are accepted.
+ * - A request refused before the interceptors ran (too large to read, a
+ *   body that does not decode, an unknown JSON field) is told to
+ *   `onRefused`, which the interceptors, and so the request metrics,
+ *   never hear of.
  */
 import type http from "node:http";
 import type http2 from "node:http2";
@@ -17,9 +21,12 @@ import type { DescMessage } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
+  createContextKey,
+  createContextValues,
   createConnectRouter,
   type ConnectRouter,
   type ConnectRouterOptions,
+  type Interceptor,
 } from "@connectrpc/connect";
 import {
   compressionBrotli,
@@ -57,7 +64,18 @@ const ACCEPTED_CONTENT_TYPES =
 
 export interface ApiHandlerOptions extends ConnectRouterOptions {
   routes: (router: ConnectRouter) => void;
+  /** Told of each request answered with an error before any interceptor. */
+  onRefused?: (method: string, code: Code) => void;
 }
+
+/** Set by the outermost interceptor: the request got past decoding. */
+const REACHED = createContextKey<{ reached: boolean }>({ reached: false });
+
+/** Marks a request as seen by the interceptors (see `onRefused`). */
+const markReached: Interceptor = (next) => (request) => {
+  request.contextValues.get(REACHED).reached = true;
+  return next(request);
+};
 
 export type NodeHandler = (
   request: http.IncomingMessage | http2.Http2ServerRequest,
@@ -72,12 +90,14 @@ export function apiRequestHandler(
   const router = createConnectRouter({
     acceptCompression: [compressionGzip, compressionBrotli],
     ...options,
+    interceptors: [markReached, ...(options.interceptors ?? [])],
   });
   options.routes(router);
+  const onRefused = options.onRefused ?? (() => undefined);
   const byPath = new Map(
     router.handlers.map((handler) => [
       handler.requestPath,
-      withClearRefusals(handler),
+      withClearRefusals(handler, onRefused),
     ]),
   );
 
@@ -89,11 +109,14 @@ export function apiRequestHandler(
       response.end();
       return;
     }
+    const contextValues = createContextValues().set(REACHED, {
+      reached: false,
+    });
     const universal = universalRequestFromNodeRequest(
       request,
       response,
       undefined,
-      undefined,
+      contextValues,
     );
     handler(universal)
       .then((answer) => universalResponseToNodeResponse(answer, response))
@@ -109,10 +132,19 @@ export function apiRequestHandler(
 }
 
 /** `handler`, with the answers described at the top of this file. */
-function withClearRefusals(handler: UniversalHandler): UniversalHandler {
+function withClearRefusals(
+  handler: UniversalHandler,
+  onRefused: (method: string, code: Code) => void,
+): UniversalHandler {
   const input = handler.method.input;
-  const clear = async (request: UniversalServerRequest) =>
-    clarify(request, await handler(request), input);
+  const clear = async (request: UniversalServerRequest) => {
+    const refused = (error: ConnectError) => {
+      if (!request.contextValues?.get(REACHED).reached) {
+        onRefused(handler.method.name, error.code);
+      }
+    };
+    return clarify(request, await handler(request), input, refused);
+  };
   return Object.assign(clear, {
     protocolNames: handler.protocolNames,
     service: handler.service,
@@ -127,6 +159,7 @@ async function clarify(
   request: UniversalServerRequest,
   answer: UniversalServerResponse,
   input: DescMessage,
+  refused: (error: ConnectError) => void,
 ): Promise<UniversalServerResponse> {
   if (answer.status === 415 && answer.body === undefined) {
     return unsupportedMediaType(request.header.get("content-type"));
@@ -135,23 +168,22 @@ async function clarify(
   const body = answer.body;
   if (body === undefined) return answer;
   if (contentType.startsWith("application/grpc-web")) {
-    return { ...answer, body: clearGrpcWebTrailer(body, input) };
+    return { ...answer, body: clearGrpcWebTrailer(body, input, refused) };
   }
   if (contentType.startsWith("application/grpc")) {
     const trailer = answer.trailer;
     return trailer === undefined
       ? answer
-      : { ...answer, body: clearGrpcTrailer(body, trailer, input) };
+      : { ...answer, body: clearGrpcTrailer(body, trailer, input, refused) };
   }
   // A Connect unary error: a small JSON body (never compressed: only
   // answers over compressMinBytes are).
-  const isError = answer.status === 400 || answer.status === 500;
   if (
-    isError &&
+    answer.status >= 400 &&
     contentType.startsWith("application/json") &&
     !answer.header?.has("content-encoding")
   ) {
-    return clearConnectError(answer, body, input);
+    return clearConnectError(answer, body, input, refused);
   }
   return answer;
 }
@@ -180,6 +212,7 @@ async function clearConnectError(
   answer: UniversalServerResponse,
   body: AsyncIterable<Uint8Array>,
   input: DescMessage,
+  refused: (error: ConnectError) => void,
 ): Promise<UniversalServerResponse> {
   const bytes = await readAll(body);
   let error: ConnectError;
@@ -189,6 +222,7 @@ async function clearConnectError(
     return { ...answer, body: singleChunk(bytes) };
   }
   const clear = toDecodeError(error, input);
+  refused(clear ?? error);
   if (clear === undefined) return { ...answer, body: singleChunk(bytes) };
   const json = errorToJsonBytes(clear, {});
   const header = new Headers(answer.header);
@@ -209,11 +243,13 @@ async function* clearGrpcTrailer(
   body: AsyncIterable<Uint8Array>,
   trailer: Headers,
   input: DescMessage,
+  refused: (error: ConnectError) => void,
 ): AsyncIterable<Uint8Array> {
   yield* body;
   const error = findTrailerError(trailer);
   const clear = error && toDecodeError(error, input);
   if (clear) replaceStatus(trailer, clear);
+  if (error) refused(clear ?? error);
   const message = trailer.get("grpc-message");
   if (message !== null) trailer.set("grpc-message", grpcMessage(message));
 }
@@ -245,6 +281,7 @@ function grpcMessage(uriEncoded: string): string {
 async function* clearGrpcWebTrailer(
   body: AsyncIterable<Uint8Array>,
   input: DescMessage,
+  refused: (error: ConnectError) => void,
 ): AsyncIterable<Uint8Array> {
   for await (const chunk of body) {
     // Each chunk is one frame: flags, 4 bytes of length, data. The trailer
@@ -256,6 +293,7 @@ async function* clearGrpcWebTrailer(
     const trailer = trailerParse(chunk.subarray(5));
     const error = findTrailerError(trailer);
     const clear = error && toDecodeError(error, input);
+    if (error) refused(clear ?? error);
     if (!clear) {
       yield chunk;
       continue;

@@ -94,6 +94,7 @@ export async function startServer(
         routes: corndogsRoutes(service, stats),
         // Outermost first: metrics see the status the client gets.
         interceptors: [metrics.interceptor(), errorMapping(log)],
+        onRefused: (method, code) => metrics.countRefused(method, code),
         // JSON carries bytes as base64, 4/3 of their size.
         readMaxBytes:
           Math.ceil((settings.maxPayloadBytes * 4) / 3) +
