@@ -728,6 +728,12 @@ export class PostgresStore implements TaskStore {
   ): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: a connection that dies
+    // mid-transaction (a restart, a failover, PgBouncer going away) would
+    // emit an unhandled "error" and end the process. The query in progress
+    // fails with the cause anyway; the client is dropped, not reused.
+    const onError = (error: Error) => (broken ??= error);
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const result = await work(client);
@@ -744,6 +750,7 @@ export class PostgresStore implements TaskStore {
       }
       throw error;
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   }
