@@ -76,5 +76,68 @@ for (const kind of ["postgres", "sqlite"] as const) {
         assert.equal((await client.getTaskStateCounts({ queue })).count, 0n);
       }
     });
+
+    it("release and complete the same claimed tasks, each task one way", async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const queue = `overlap-release-${round}`;
+        await client.submitTasks({
+          tasks: Array.from({ length: TASKS }, () => ({ queue, timeout: 60n })),
+        });
+        const { tasks } = await client.getNextTasks({
+          queues: [queue],
+          limit: TASKS,
+        });
+        assert.equal(tasks.length, TASKS);
+        const calls = Array.from({ length: BATCHES }, (_, b) => {
+          const order = shuffled(tasks, round * BATCHES + b + 7);
+          return b % 2 === 0
+            ? client
+                .releaseTasks({
+                  tasks: order.map((task) => ({
+                    uuid: task.uuid,
+                    queue,
+                    claimToken: task.claimToken,
+                    fromState: "submitted",
+                  })),
+                })
+                .then(({ uuids }) =>
+                  uuids.map((uuid) => ({ uuid, how: "released" })),
+                )
+            : client
+                .completeTasks({
+                  tasks: order.map((task) => ({
+                    uuid: task.uuid,
+                    queue,
+                    currentState: task.currentState,
+                    claimToken: task.claimToken,
+                  })),
+                  omitTasks: true,
+                })
+                .then(({ results }) =>
+                  results.flatMap((result, i) =>
+                    result.errorCode === ""
+                      ? [{ uuid: order[i]!.uuid, how: "completed" }]
+                      : [],
+                  ),
+                );
+        });
+        const outcomes = (await Promise.all(calls)).flat();
+        const ways = new Map<string, string[]>();
+        for (const { uuid, how } of outcomes)
+          ways.set(uuid, [...(ways.get(uuid) ?? []), how]);
+        assert.equal(ways.size, TASKS, "every task released or completed");
+        assert.ok(
+          [...ways.values()].every((how) => how.length === 1),
+          "and only once",
+        );
+        const released = [...ways.values()].filter(
+          ([how]) => how === "released",
+        ).length;
+        assert.equal(
+          (await client.getTaskStateCounts({ queue })).count,
+          BigInt(released),
+        );
+      }
+    });
   });
 }

@@ -394,25 +394,15 @@ export class PostgresStore implements TaskStore {
       return results;
     };
     // Without next tasks the archive is one statement, its own transaction.
-    const once = () =>
+    return retryDeadlocks(() =>
       requests.some((request) => request.next)
         ? this.transaction(run)
-        : run(this.pool);
-    // A batch that lost a deadlock was undone entirely: run it again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await once();
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code !== DEADLOCK_DETECTED || attempt > DEADLOCK_RETRIES) {
-          throw error;
-        }
-      }
-    }
+        : run(this.pool),
+    );
   }
 
   async cancel(guard: TaskGuard): Promise<Task> {
-    return this.archive(this.pool, guard, CANCELED_STATE);
+    return retryDeadlocks(() => this.archive(this.pool, guard, CANCELED_STATE));
   }
 
   /** Moves a guarded task to the archive in one statement. */
@@ -438,12 +428,9 @@ export class PostgresStore implements TaskStore {
     guards: TaskGuard[],
     finalState: string,
   ): Promise<(Row | undefined)[]> {
-    // In uuid order, so that two batches over the same tasks tend to lock
-    // them in the same order instead of deadlocking (completeMany runs a
-    // batch again if they still do: the plan decides the order in the end).
-    const valid = guards
-      .filter((guard) => TASK_ID.test(guard.uuid))
-      .sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
+    const valid = inLockOrder(
+      guards.filter((guard) => TASK_ID.test(guard.uuid)),
+    );
     if (valid.length === 0) return guards.map(() => undefined);
     const result = await this.run<Row>(db, "task_archive", [
       valid.map((g) => g.uuid),
@@ -461,14 +448,16 @@ export class PostgresStore implements TaskStore {
   }
 
   async release(tasks: ReleasedTask[]): Promise<string[]> {
-    const valid = tasks.filter((task) => TASK_ID.test(task.uuid));
+    const valid = inLockOrder(tasks.filter((task) => TASK_ID.test(task.uuid)));
     if (valid.length === 0) return [];
-    const result = await this.run<Row>(this.pool, "task_release", [
-      valid.map((t) => t.uuid),
-      valid.map((t) => t.queue),
-      valid.map((t) => t.claimToken),
-      valid.map((t) => t.fromState),
-    ]);
+    const result = await retryDeadlocks(() =>
+      this.run<Row>(this.pool, "task_release", [
+        valid.map((t) => t.uuid),
+        valid.map((t) => t.queue),
+        valid.map((t) => t.claimToken),
+        valid.map((t) => t.fromState),
+      ]),
+    );
     return result.rows.map((row) => String(row.uuid));
   }
 
@@ -752,6 +741,36 @@ export class PostgresStore implements TaskStore {
     } finally {
       client.off("error", onError);
       client.release(broken);
+    }
+  }
+}
+
+/**
+ * Tasks sorted by uuid, the order in which every multi-task statement is
+ * given them: two statements over the same tasks (batch completions, a
+ * completion and a release) then tend to lock them in the same order
+ * instead of deadlocking. The plan decides the order in the end, so
+ * those statements also run under retryDeadlocks.
+ */
+function inLockOrder<T extends { uuid: string }>(tasks: T[]): T[] {
+  return [...tasks].sort((a, b) =>
+    a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0,
+  );
+}
+
+/**
+ * Runs `once` again when PostgreSQL undid it to break a deadlock (it
+ * rolled back entirely, so running it again is safe), a few times.
+ */
+async function retryDeadlocks<T>(once: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== DEADLOCK_DETECTED || attempt > DEADLOCK_RETRIES) {
+        throw error;
+      }
     }
   }
 }
