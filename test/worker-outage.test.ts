@@ -88,4 +88,86 @@ describe("a Worker across a server restart", () => {
       await running;
     }
   });
+  it("retries a long task's completion within the lease its heartbeats extended", async () => {
+    const client = createCorndogsClient({ baseUrl: server!.baseUrl });
+    const queue = "outage-long";
+    const { task } = await client.submitTask({ queue, timeout: 3n });
+    const worker = new Worker({
+      client,
+      queues: [queue],
+      state: "",
+      concurrency: 1,
+      prefetch: 0,
+      waitMs: 200,
+      heartbeatMs: 500,
+      handleSignals: false,
+      // Runs past the 3-s lease of its claim, kept alive by heartbeats.
+      handler: () => sleep(4000),
+      onError: () => undefined,
+    });
+    const running = worker.run();
+    try {
+      while (worker.active < 1) await sleep(20);
+      await sleep(3500);
+      // Down as the handler finishes, past the claim's own lease.
+      await stopProcess(server!.child, "SIGKILL");
+      server = await spawnServer(env);
+
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const { task: now } = await client.getTaskStateByID({
+          uuid: task!.uuid,
+          queue,
+        });
+        if (now?.currentState === "completed") {
+          assert.equal(now.claimCount, 1n, "completed by its first claim");
+          break;
+        }
+        assert.ok(Date.now() < deadline, `task still ${now?.currentState}`);
+        await sleep(100);
+      }
+    } finally {
+      worker.stop();
+      await running;
+    }
+  });
+
+  it("stops within its grace period while the server does not answer", async () => {
+    const client = createCorndogsClient({ baseUrl: server!.baseUrl });
+    const queue = "outage-frozen";
+    await client.submitTasks({
+      tasks: Array.from({ length: 6 }, () => ({ queue })),
+    });
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const worker = new Worker({
+      client,
+      queues: [queue],
+      state: "",
+      concurrency: 2,
+      prefetch: 4,
+      waitMs: 200,
+      shutdownGraceMs: 1000,
+      handleSignals: false,
+      handler: () => gate,
+      onError: () => undefined,
+    });
+    const running = worker.run();
+    while (worker.active < 2 || worker.waiting < 4) await sleep(20);
+    server!.child.kill("SIGSTOP");
+    try {
+      const stopped = Date.now();
+      worker.stop(); // releases the ready tasks: calls that get no answer
+      finish(); // and completes the running ones: more of them
+      const outcome = await Promise.race([
+        running.then(() => "resolved"),
+        sleep(8000).then(() => "still pending"),
+      ]);
+      const took = Date.now() - stopped;
+      assert.equal(outcome, "resolved", `run() after ${took} ms`);
+      assert.ok(took < 4000, `run() resolved ${took} ms after stop()`);
+    } finally {
+      server!.child.kill("SIGCONT");
+    }
+  });
 });

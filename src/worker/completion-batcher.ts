@@ -26,6 +26,8 @@ export class CompletionBatcher {
   constructor(
     private readonly client: CorndogsClient,
     private readonly maxBatch: number,
+    /** Options of each batch's call (its deadline). */
+    private readonly callOptions: () => { timeoutMs?: number } = () => ({}),
   ) {}
 
   /** Completes one task; resolves with its own result. */
@@ -47,10 +49,10 @@ export class CompletionBatcher {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        const { results } = await this.client.completeTasks({
-          tasks: batch.map((entry) => entry.request),
-          omitTasks: true,
-        });
+        const { results } = await this.client.completeTasks(
+          { tasks: batch.map((entry) => entry.request), omitTasks: true },
+          this.callOptions(),
+        );
         batch.forEach((entry, i) => entry.resolve(results[i]!));
       } catch (error) {
         batch.forEach((entry) => entry.reject(error));

@@ -17,7 +17,9 @@ export class Heartbeat {
    * Starts beating for `task`, whose lease has `leaseLeftMs` to run (less
    * than its length when it waited before it started). `onLost` is called
    * once if the lease turns out to be lost (the task timed out and may be
-   * someone else's now).
+   * someone else's now); `onExtended` after each extension, with when the
+   * lease now runs out by the local clock (counted from when the beat was
+   * sent, so never later than the server's deadline).
    */
   constructor(
     private readonly client: CorndogsClient,
@@ -25,6 +27,7 @@ export class Heartbeat {
     intervalMs: number | undefined,
     leaseLeftMs: number,
     private readonly onLost: (error: unknown) => void,
+    private readonly onExtended: (leaseEndsAtMs: number) => void = () => {},
   ) {
     if (task.deadline === 0n) return;
     const leaseMs = Number((task.deadline - task.claimTime) / NS_PER_MS);
@@ -42,6 +45,7 @@ export class Heartbeat {
   }
 
   private async beat(seconds: bigint) {
+    const sentAt = Date.now();
     try {
       await this.client.extendLease({
         uuid: this.task.uuid,
@@ -49,6 +53,7 @@ export class Heartbeat {
         claimToken: this.task.claimToken,
         timeout: seconds,
       });
+      this.onExtended(sentAt + Number(seconds) * 1000);
     } catch (error) {
       const code = ConnectError.from(error).code;
       // Anything else (the server restarting, say) may pass: try again at

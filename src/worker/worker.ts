@@ -134,6 +134,16 @@ const MAX_WAIT_MS = 60_000;
 /** Most tasks one claim or completion request may carry. */
 const MAX_BATCH = 1000;
 
+/**
+ * Longest a completion, release or hand-back call may take, ms: a server
+ * that stopped answering (frozen, or cut off without a reset) must fail
+ * the call, so that it is retried and a stop is not held up forever.
+ */
+const CALL_TIMEOUT_MS = 10_000;
+
+/** What a call made once the grace period is over may take, ms. */
+const LAST_CALL_TIMEOUT_MS = 1000;
+
 /** Pause after a failed claim request, so an outage is not a busy loop. */
 const RETRY_DELAY_MS = 1000;
 
@@ -155,8 +165,11 @@ export class Worker {
     { task: Task; controller: LazyAbort; heartbeat: Heartbeat }
   >();
   private readonly stopping = new AbortController();
-  /** When each running or settling task was claimed (local clock). */
-  private readonly claimedAt = new Map<string, number>();
+  /**
+   * When the lease of each held task runs out, by the local clock (ms):
+   * set by the claim, moved on by each heartbeat.
+   */
+  private readonly leaseEnds = new Map<string, number>();
   /** Completions and hand-backs on their way to the server. */
   private readonly settling = new Set<Promise<void>>();
   /** When a stopping worker gives up on its calls (local clock). */
@@ -191,6 +204,7 @@ export class Worker {
     this.completions = new CompletionBatcher(
       this.options.client,
       this.batchSize,
+      () => this.callOptions(),
     );
   }
 
@@ -211,7 +225,10 @@ export class Worker {
       process.once("SIGTERM", onSignal);
       process.once("SIGINT", onSignal);
     }
-    const readyCheck = setInterval(() => this.handBackExpiring(), READY_CHECK_MS);
+    const readyCheck = setInterval(
+      () => this.handBackExpiring(),
+      READY_CHECK_MS,
+    );
     readyCheck.unref();
     try {
       while (!this.stopping.signal.aborted) {
@@ -280,7 +297,7 @@ export class Worker {
     }
     const now = Date.now();
     for (const task of tasks) {
-      this.claimedAt.set(task.uuid, now);
+      this.leaseEnds.set(task.uuid, now + leaseMs(task));
       this.ready.push(task);
     }
     this.startReady();
@@ -344,16 +361,15 @@ export class Worker {
   /** How long before its lease runs out a task is handed back, ms. */
   private leaseMarginMs(task: Task): number {
     if (task.deadline === 0n) return 0;
-    const leaseMs = Number((task.deadline - task.claimTime) / 1_000_000n);
-    return Math.min(LEASE_MARGIN_MS, leaseMs / 4);
+    return Math.min(LEASE_MARGIN_MS, leaseMs(task) / 4);
   }
 
   /** Lease left on a task by the local clock, ms; Infinity without one. */
   private leaseLeftMs(task: Task): number {
     if (task.deadline === 0n) return Infinity;
-    const leaseMs = Number((task.deadline - task.claimTime) / 1_000_000n);
-    const held = Date.now() - (this.claimedAt.get(task.uuid) ?? Date.now());
-    return leaseMs - held;
+    return (
+      (this.leaseEnds.get(task.uuid) ?? Date.now() + leaseMs(task)) - Date.now()
+    );
   }
 
   /** Wakes the claim loop when there is room for another claim. */
@@ -369,7 +385,7 @@ export class Worker {
     this.settling.add(settled);
     void settled.finally(() => {
       this.settling.delete(settled);
-      for (const task of tasks) this.claimedAt.delete(task.uuid);
+      for (const task of tasks) this.leaseEnds.delete(task.uuid);
       this.roomFreed();
     });
   }
@@ -388,14 +404,17 @@ export class Worker {
   private async releaseBatch(tasks: Task[]) {
     try {
       await this.retrying(tasks, () =>
-        this.options.client.releaseTasks({
-          tasks: tasks.map((task) => ({
-            uuid: task.uuid,
-            queue: task.queue,
-            claimToken: task.claimToken,
-            fromState: this.options.state,
-          })),
-        }),
+        this.options.client.releaseTasks(
+          {
+            tasks: tasks.map((task) => ({
+              uuid: task.uuid,
+              queue: task.queue,
+              claimToken: task.claimToken,
+              fromState: this.options.state,
+            })),
+          },
+          this.callOptions(),
+        ),
       );
     } catch (error) {
       this.options.onError(error);
@@ -415,6 +434,10 @@ export class Worker {
         this.options.onError(error, task);
         controller.abort(); // the lease is lost: stop working on it
       },
+      (endsAt) => {
+        if (this.leaseEnds.has(task.uuid))
+          this.leaseEnds.set(task.uuid, endsAt);
+      },
     );
     this.running.set(task.uuid, { task, controller, heartbeat });
     let outcome: { result: HandlerResult | void } | { error: unknown };
@@ -433,7 +456,7 @@ export class Worker {
       this.roomFreed();
     }
     if (controller.aborted) {
-      this.claimedAt.delete(task.uuid);
+      this.leaseEnds.delete(task.uuid);
       return;
     }
     this.track(this.settle(task, outcome), task);
@@ -516,6 +539,21 @@ export class Worker {
     );
   }
 
+  /**
+   * The deadline of a settling call: CALL_TIMEOUT_MS, and once stopping
+   * no later than the end of the grace period (LAST_CALL_TIMEOUT_MS for
+   * the calls made after it).
+   */
+  private callOptions(): { timeoutMs: number } {
+    const left = this.graceEnds - Date.now();
+    return {
+      timeoutMs: Math.min(
+        CALL_TIMEOUT_MS,
+        Math.max(LAST_CALL_TIMEOUT_MS, left),
+      ),
+    };
+  }
+
   /** How long to hold a failed task before handing it back, in ms. */
   private retryDelay(task: Task): number {
     const wanted = this.options.retryDelayMs(Number(task.claimCount));
@@ -529,16 +567,19 @@ export class Worker {
   private async handBack(task: Task) {
     try {
       await this.retrying([task], () =>
-        this.options.client.updateTask({
-          uuid: task.uuid,
-          queue: task.queue,
-          currentState: task.currentState,
-          claimToken: task.claimToken,
-          newState: task.autoTargetState,
-          autoTargetState: task.currentState,
-          timeout: task.timeout,
-          priority: task.priority,
-        }),
+        this.options.client.updateTask(
+          {
+            uuid: task.uuid,
+            queue: task.queue,
+            currentState: task.currentState,
+            claimToken: task.claimToken,
+            newState: task.autoTargetState,
+            autoTargetState: task.currentState,
+            timeout: task.timeout,
+            priority: task.priority,
+          },
+          this.callOptions(),
+        ),
       );
     } catch (error) {
       this.options.onError(error, task);
@@ -555,8 +596,16 @@ export class Worker {
     while (this.running.size > 0 && Date.now() < this.graceEnds) {
       await delay(20);
     }
-    await Promise.all(this.settling);
-    await this.completions.flush();
+    // Calls still on their way when the grace is over are left to finish
+    // (or time out) by themselves: stop() must not wait on a server that
+    // stopped answering.
+    const settled = Promise.all(this.settling).then(() =>
+      this.completions.flush(),
+    );
+    await Promise.race([
+      settled,
+      delay(Math.max(0, this.graceEnds - Date.now()) + LAST_CALL_TIMEOUT_MS),
+    ]);
     await Promise.all(
       [...this.running.values()].map(({ task, controller, heartbeat }) => {
         // Handed back, the task is no longer ours: a beat after this
@@ -602,10 +651,18 @@ class LazyAbort {
   }
 }
 
+/** The length of the lease a claim gave `task`, ms (0 without one). */
+function leaseMs(task: Task): number {
+  if (task.deadline === 0n) return 0;
+  return Number((task.deadline - task.claimTime) / 1_000_000n);
+}
+
 function wholeNumber(name: string, value: number, min: number, max = Infinity) {
   if (!Number.isInteger(value) || value < min || value > max) {
     const range = max === Infinity ? `≥ ${min}` : `${min}–${max}`;
-    throw new RangeError(`${name} must be a whole number ${range}, got ${value}`);
+    throw new RangeError(
+      `${name} must be a whole number ${range}, got ${value}`,
+    );
   }
 }
 
