@@ -180,6 +180,48 @@ describe("corndogs CLI", { concurrency: true }, () => {
     assert.equal(fromFile["payload"], base64("abc"));
   });
 
+  it("says an archived task's payload is not kept", async () => {
+    const live = await cli(["submit", "cli-archive", "--timeout", "60"]);
+    assert.equal(live.code, 0, live.stderr);
+    assert.match(live.stdout, /^payload\s+\(empty\)$/mu);
+
+    const claimed = taskOf(
+      await cliJson(["next", "cli-archive", "--worker", "w1"]),
+    );
+    const uuid = String(claimed["uuid"]);
+    const completed = await cli([
+      "complete",
+      uuid,
+      "cli-archive",
+      "submitted-working",
+      "--claim-token",
+      String(claimed["claimToken"]),
+    ]);
+    assert.equal(completed.code, 0, completed.stderr);
+    assert.match(
+      completed.stdout,
+      /^payload\s+\(not kept after completion\)$/mu,
+    );
+    const got = await cli(["get", uuid]);
+    assert.equal(got.code, 0, got.stderr);
+    assert.match(got.stdout, /^state\s+completed$/mu);
+    assert.match(got.stdout, /^payload\s+\(not kept after completion\)$/mu);
+
+    const waiting = taskOf(await cliJson(["submit", "cli-archive", "text"]));
+    const canceled = await cli([
+      "cancel",
+      String(waiting["uuid"]),
+      "cli-archive",
+      "submitted",
+    ]);
+    assert.equal(canceled.code, 0, canceled.stderr);
+    assert.match(canceled.stdout, /^state\s+canceled$/mu);
+    assert.match(
+      canceled.stdout,
+      /^payload\s+\(not kept after cancellation\)$/mu,
+    );
+  });
+
   it("answers an empty queue normally", async () => {
     const text = await cli(["next", "cli-empty"]);
     assert.equal(text.code, 0, text.stderr);

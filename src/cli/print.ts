@@ -89,8 +89,13 @@ export function formatTask(task: Task): string {
   if (task.completeTime > 0n) {
     pairs.push(["finished", isoTime(task.completeTime)]);
     pairs.push(["work time", `${Number(task.workDuration) / 1e9}s`]);
+    // Archived tasks keep no payload: "(empty)" would mislead.
+    const end =
+      task.currentState === "canceled" ? "cancellation" : "completion";
+    pairs.push(["payload", `(not kept after ${end})`]);
+  } else {
+    pairs.push(["payload", payloadText(task.payload)]);
   }
-  pairs.push(["payload", payloadText(task.payload)]);
   return keyValues(pairs);
 }
 
