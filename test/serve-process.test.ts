@@ -19,9 +19,11 @@ async function refusedStart(env: Record<string, string>, args: string[] = []) {
     { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: "pipe" },
   );
   let stderr = "";
+  let stdout = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   const [code] = (await once(child, "exit")) as [number];
-  return { code, stderr };
+  return { code, stderr, stdout };
 }
 
 describe("corndogs serve settings", () => {
@@ -58,6 +60,52 @@ describe("corndogs serve settings", () => {
     } finally {
       silent.close();
     }
+  });
+
+  it("names the address it cannot listen on", async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    const database = await createTestDatabase("sqlite");
+    try {
+      for (const [env, flag] of [
+        ["CORNDOGS_LISTEN", "--listen"],
+        ["CORNDOGS_HTTP_LISTEN", "--http-listen"],
+      ] as const) {
+        const { code, stdout } = await refusedStart({
+          CORNDOGS_DATABASE_URL: database.url,
+          CORNDOGS_LISTEN: "127.0.0.1:0",
+          CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
+          [env]: `127.0.0.1:${port}`,
+        });
+        assert.equal(code, 1);
+        const fatal = stdout.split("\n").find((line) => line.includes('"level":60'));
+        assert.ok(fatal, stdout);
+        const expected = `cannot listen at ${env} (${flag}) 127.0.0.1:${port}: `;
+        const { msg } = JSON.parse(fatal) as { msg: string };
+        assert.ok(msg.includes(expected) && msg.includes("EADDRINUSE"), msg);
+      }
+    } finally {
+      taken.close();
+      await database.drop();
+    }
+  });
+
+  it("names the database it cannot reach", async () => {
+    const { code, stdout } = await refusedStart({
+      CORNDOGS_DATABASE_URL: "postgres://nobody:s3cret@127.0.0.1:1/db",
+      CORNDOGS_LISTEN: "127.0.0.1:0",
+      CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
+    });
+    assert.equal(code, 1);
+    assert.ok(
+      stdout.includes(
+        "cannot open the store at CORNDOGS_DATABASE_URL (--database-url) " +
+          "postgres://nobody:***@127.0.0.1:1/db: connect ECONNREFUSED",
+      ),
+      stdout,
+    );
+    assert.doesNotMatch(stdout, /s3cret/);
   });
 
   it("lets a flag win over its environment variable", async () => {

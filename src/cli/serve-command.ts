@@ -54,7 +54,9 @@ async function serve(settings: ServeSettings) {
     const { startServer } = await import("../server/serve.js");
     server = await startServer(settings, log);
   } catch (err) {
-    log.fatal({ err }, "server: could not start");
+    // The message names the setting at fault; the error keeps the stack.
+    const reason = err instanceof Error ? err.message : String(err);
+    log.fatal({ err }, `server: could not start: ${reason}`);
     process.exit(1);
   }
   const running = server;

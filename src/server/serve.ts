@@ -3,7 +3,7 @@
  * sweeper, API port and ops port; and takes them down in order.
  */
 import type { Logger } from "pino";
-import type { ServeSettings } from "../config/settings.js";
+import { SERVE_SETTINGS, type ServeSettings } from "../config/settings.js";
 import { LeaseSweeper } from "../service/lease-sweeper.js";
 import { Maintenance } from "../service/maintenance.js";
 import { StatsRecorder } from "../service/stats-recorder.js";
@@ -52,7 +52,13 @@ export async function startServer(
   const store = openStore(settings.databaseUrl, {
     prepare: settings.pgPrepare,
   });
-  const migrated = await store.migrate();
+  const migrated = await startupStep(
+    "databaseUrl",
+    redact(settings.databaseUrl),
+    "cannot open the store",
+    () => store.migrate(),
+    () => store.close(),
+  );
   log.info(
     {
       store: store.kind,
@@ -109,10 +115,24 @@ export async function startServer(
   );
   const ops = new OpsServer(store, metrics.registry, log);
 
-  const apiPort = await api.listen(settings.listen.host, settings.listen.port);
-  const opsPort = await ops.listen(
-    settings.httpListen.host,
-    settings.httpListen.port,
+  const closeAll = async () => {
+    await Promise.allSettled([api.close(0), ops.close()]);
+    await stopListening?.();
+    await store.close();
+  };
+  const apiPort = await startupStep(
+    "listen",
+    `${settings.listen.host}:${settings.listen.port}`,
+    "cannot listen",
+    () => api.listen(settings.listen.host, settings.listen.port),
+    closeAll,
+  );
+  const opsPort = await startupStep(
+    "httpListen",
+    `${settings.httpListen.host}:${settings.httpListen.port}`,
+    "cannot listen",
+    () => ops.listen(settings.httpListen.host, settings.httpListen.port),
+    closeAll,
   );
   sweeper.start();
   maintenance.start();
@@ -140,4 +160,29 @@ export async function startServer(
       log.info("server: stopped");
     },
   };
+}
+
+/**
+ * Runs a start-up step that depends on one setting. A failure becomes an
+ * error whose message names the setting (variable and flag) and its
+ * value, with the cause's own message, after `undo` released what was
+ * opened so far: an operator sees what to fix, not only a stack.
+ */
+async function startupStep<T>(
+  setting: keyof ServeSettings,
+  value: string,
+  what: string,
+  step: () => Promise<T>,
+  undo: () => Promise<unknown>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (cause) {
+    await undo().catch(() => undefined);
+    const { env, flag } = SERVE_SETTINGS[setting];
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new Error(`${what} at ${env} (${flag}) ${value}: ${reason}`, {
+      cause,
+    });
+  }
 }
