@@ -6,25 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startTestServer, type TestServer } from "./support/servers.js";
+import { postJson, startTestServer, type TestServer } from "./support/servers.js";
 
-const PATH = "/corndogs.v1alpha1.CorndogsService";
 const MISSING = "00000000-0000-4000-8000-000000000000";
 
 describe("per-entry and lease-extension validation errors", () => {
   let server: TestServer;
-  let post: (method: string, body: object) => Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON bodies
+  const post = (method: string, body: object) =>
+    postJson(server.baseUrl, method, JSON.stringify(body));
 
   before(async () => {
     server = await startTestServer("sqlite");
-    post = async (method, body) => {
-      const response = await fetch(`${server.baseUrl}${PATH}/${method}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      return { status: response.status, json: await response.json() };
-    };
   });
   after(() => server.stop());
 

@@ -5,24 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startTestServer, type TestServer } from "./support/servers.js";
+import { postJson, startTestServer, type TestServer } from "./support/servers.js";
 
-const PATH = "/corndogs.v1alpha1.CorndogsService";
 
 describe("HTTP/1.1 JSON requests", () => {
   let server: TestServer;
-  let post: (method: string, body: string) => Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON bodies
+  const post = (method: string, body: string) =>
+    postJson(server.baseUrl, method, body);
 
   before(async () => {
     server = await startTestServer("sqlite");
-    post = async (method, body) => {
-      const response = await fetch(`${server.baseUrl}${PATH}/${method}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-      });
-      return { status: response.status, json: await response.json() };
-    };
   });
   after(() => server.stop());
 

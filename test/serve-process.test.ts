@@ -3,28 +3,12 @@
  * and a graceful stop on SIGTERM that lets requests in flight finish.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import http from "node:http";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { createTestDatabase, type TestDatabase } from "./support/databases.js";
-import { REPO_ROOT, spawnServer, stopProcess } from "./support/servers.js";
-
-/** Runs `corndogs serve` expecting it to refuse to start. */
-async function refusedStart(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "serve", ...args],
-    { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: "pipe" },
-  );
-  let stderr = "";
-  let stdout = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  const [code] = (await once(child, "exit")) as [number];
-  return { code, stderr, stdout };
-}
+import { refusedServe, spawnServer, stopProcess } from "./support/servers.js";
 
 describe("corndogs serve settings", () => {
   const cases: [string, Record<string, string>, string[], RegExp][] = [
@@ -39,7 +23,7 @@ describe("corndogs serve settings", () => {
   ];
   for (const [name, env, args, message] of cases) {
     it(`refuses ${name}, naming the setting`, async () => {
-      const { code, stderr } = await refusedStart(env, args);
+      const { code, stderr } = await refusedServe(env, args);
       assert.equal(code, 1);
       assert.match(stderr, message);
       assert.doesNotMatch(stderr, /s3cret/);
@@ -51,7 +35,7 @@ describe("corndogs serve settings", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const port = (silent.address() as net.AddressInfo).port;
     try {
-      const { code } = await refusedStart({
+      const { code } = await refusedServe({
         CORNDOGS_DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/db`,
         CORNDOGS_LISTEN: "127.0.0.1:0",
         CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
@@ -72,7 +56,7 @@ describe("corndogs serve settings", () => {
         ["CORNDOGS_LISTEN", "--listen"],
         ["CORNDOGS_HTTP_LISTEN", "--http-listen"],
       ] as const) {
-        const { code, stdout } = await refusedStart({
+        const { code, stdout } = await refusedServe({
           CORNDOGS_DATABASE_URL: database.url,
           CORNDOGS_LISTEN: "127.0.0.1:0",
           CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
@@ -92,7 +76,7 @@ describe("corndogs serve settings", () => {
   });
 
   it("names the database it cannot reach", async () => {
-    const { code, stdout } = await refusedStart({
+    const { code, stdout } = await refusedServe({
       CORNDOGS_DATABASE_URL: "postgres://nobody:s3cret@127.0.0.1:1/db",
       CORNDOGS_LISTEN: "127.0.0.1:0",
       CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
@@ -109,7 +93,7 @@ describe("corndogs serve settings", () => {
   });
 
   it("lets a flag win over its environment variable", async () => {
-    const { code, stderr } = await refusedStart(
+    const { code, stderr } = await refusedServe(
       { CORNDOGS_LOG_LEVEL: "debug" },
       ["--log-level", "loud"],
     );

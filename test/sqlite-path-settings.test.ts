@@ -4,37 +4,13 @@
  * settings do, not with a stack trace from SQLite.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { createLogger } from "../src/log.js";
 import { startServer } from "../src/server/serve.js";
-import { REPO_ROOT, testSettings } from "./support/servers.js";
-
-async function refusedStart(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "serve", ...args],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        CORNDOGS_LISTEN: "127.0.0.1:0",
-        CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
-        ...env,
-      },
-      stdio: "pipe",
-    },
-  );
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const [code] = (await once(child, "exit")) as [number];
-  return { code, output };
-}
+import { refusedServe, testSettings } from "./support/servers.js";
 
 describe("SQLite paths that cannot hold a database", () => {
   const dir = mkdtempSync(join(tmpdir(), "corndogs-path-"));
@@ -63,7 +39,8 @@ describe("SQLite paths that cannot hold a database", () => {
   ];
   for (const [name, env, args, message] of cases) {
     it(`refuses ${name} in one line`, async () => {
-      const { code, output } = await refusedStart(env, args);
+      const { code, stdout, stderr } = await refusedServe(env, args);
+      const output = stdout + stderr;
       assert.equal(code, 1);
       assert.match(output, message);
       assert.doesNotMatch(output, /\n\s+at |stack|SqliteError/);

@@ -2,7 +2,12 @@
  * Real Corndogs servers for tests: in-process on ephemeral ports, or as
  * child processes running the `corndogs serve` command.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import {
+  spawn,
+  type ChildProcess,
+  type ChildProcessByStdio,
+} from "node:child_process";
+import type { Readable } from "node:stream";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import type { ServeSettings } from "../../src/config/settings.js";
@@ -98,22 +103,8 @@ export async function spawnServer(
   env: Record<string, string>,
   args: string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "serve", ...args],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        CORNDOGS_LISTEN: "127.0.0.1:0",
-        CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
-        // The "listening" line below is logged at info.
-        CORNDOGS_LOG_LEVEL: "info",
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  // The "listening" line below is logged at info.
+  const child = spawnServe({ CORNDOGS_LOG_LEVEL: "info", ...env }, args);
   let output = "";
   let listeningTimer: NodeJS.Timeout | undefined;
   const listening = new Promise<{ api_port: number; ops_port: number }>(
@@ -173,4 +164,72 @@ export async function freePort(): Promise<number> {
     throw new Error("no free port");
   }
   return address.port;
+}
+
+/**
+ * Starts `corndogs serve` from the sources on ephemeral ports (unless
+ * `env` says otherwise), its output piped.
+ */
+function spawnServe(
+  env: Record<string, string>,
+  args: string[],
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/main.ts", "serve", ...args],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        CORNDOGS_LISTEN: "127.0.0.1:0",
+        CORNDOGS_HTTP_LISTEN: "127.0.0.1:0",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+}
+
+/** What a `corndogs serve` that refused to start printed, and its exit code. */
+export interface RefusedStart {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `corndogs serve` from the sources, expecting it to refuse to start. */
+export async function refusedServe(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<RefusedStart> {
+  const child = spawnServe(env, args);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, "exit")) as [number];
+  return { code, stdout, stderr };
+}
+
+/** An HTTP/JSON answer: its status and parsed body. */
+export interface JsonAnswer {
+  status: number;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON bodies
+}
+
+/** POSTs `body` (sent as given) to a CorndogsService method over HTTP/1.1 JSON. */
+export async function postJson(
+  baseUrl: string,
+  method: string,
+  body: string,
+): Promise<JsonAnswer> {
+  const response = await fetch(
+    `${baseUrl}/corndogs.v1alpha1.CorndogsService/${method}`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    },
+  );
+  return { status: response.status, json: await response.json() };
 }
