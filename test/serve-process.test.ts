@@ -75,6 +75,21 @@ describe("corndogs serve settings", () => {
     }
   });
 
+  for (const [name, url] of [
+    ["with no user", "postgres://:s3cret@127.0.0.1:1/db"],
+    ["with an @ in it", "postgres://nobody:s3c@ret@127.0.0.1:1/db"],
+    ["in the query", "postgres://nobody@127.0.0.1:1/db?password=s3cret"],
+  ] as const) {
+    it(`never prints a password ${name}`, async () => {
+      const { code, stdout, stderr } = await refusedServe({
+        CORNDOGS_DATABASE_URL: url,
+      });
+      assert.equal(code, 1);
+      assert.match(stdout, /cannot open the store at CORNDOGS_DATABASE_URL/);
+      assert.doesNotMatch(stdout + stderr, /s3c|ret@/);
+    });
+  }
+
   it("names the database it cannot reach", async () => {
     const { code, stdout } = await refusedServe({
       CORNDOGS_DATABASE_URL: "postgres://nobody:s3cret@127.0.0.1:1/db",

@@ -172,7 +172,22 @@ function checkSqlitePath(path: string, source: string, shown: string) {
 
 /** A database URL with its password replaced by ***. */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/u, "$1***@");
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !parsed.host) {
+    // Not a URL the parser takes: hide everything from the user's ":" to
+    // the last "@" before the path, whatever the password holds.
+    return url.replace(/(\/\/[^:/@?#]*:)[^/?#]*@/u, "$1***@");
+  }
+  if (parsed.password !== "") parsed.password = "***";
+  for (const key of [...parsed.searchParams.keys()]) {
+    if (key.toLowerCase() === "password") parsed.searchParams.set(key, "***");
+  }
+  return parsed.toString();
 }
 
 function parseOnOff(value: string, source: string): boolean {
