@@ -19,6 +19,21 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/**
+ * Most payload bytes (of next tasks) one CompleteTasks call carries: well
+ * under the server's request limit and HTTP/2's default 10 MB session
+ * memory, which a batch of big next tasks finishing together would pass
+ * (the stream is reset, and every retry batches them together again). A
+ * single bigger completion still goes, alone.
+ */
+const MAX_BATCH_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
+/** The payload bytes a completion sends (its next task's). */
+function payloadBytes(request: Completion): number {
+  const payload = request.nextTask?.payload;
+  return payload instanceof Uint8Array ? payload.byteLength : 0;
+}
+
 export class CompletionBatcher {
   private queue: Pending[] = [];
   private sending: Promise<void> | undefined;
@@ -47,7 +62,7 @@ export class CompletionBatcher {
     // Let the completions of this tick gather first.
     await new Promise((resolve) => setImmediate(resolve));
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+      const batch = this.queue.splice(0, this.batchLength());
       try {
         const { results } = await this.client.completeTasks(
           { tasks: batch.map((entry) => entry.request), omitTasks: true },
@@ -59,5 +74,17 @@ export class CompletionBatcher {
       }
     }
     this.sending = undefined;
+  }
+
+  /** How many queued completions the next call takes (at least one). */
+  private batchLength(): number {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.queue.length && n < this.maxBatch) {
+      bytes += payloadBytes(this.queue[n]!.request);
+      if (n > 0 && bytes > MAX_BATCH_PAYLOAD_BYTES) break;
+      n++;
+    }
+    return n;
   }
 }

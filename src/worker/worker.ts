@@ -39,6 +39,7 @@
 import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import type { MessageInitShape } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { CorndogsClient } from "../client/client.js";
 import type {
   SubmitTaskRequestSchema,
@@ -184,6 +185,16 @@ export class Worker {
         console.error(`corndogs worker: task ${task?.uuid ?? "-"}:`, error),
       ...options,
     };
+    // A hook that throws must not turn into an unhandled rejection that
+    // ends the process and strands every task the worker holds.
+    const onError = this.options.onError;
+    this.options.onError = (error, task) => {
+      try {
+        onError(error, task);
+      } catch (hookError) {
+        console.error("corndogs worker: onError threw:", hookError);
+      }
+    };
     const { concurrency } = this.options;
     const prefetch = options.prefetch ?? concurrency;
     this.batchSize = options.batchSize ?? MAX_BATCH;
@@ -246,6 +257,10 @@ export class Worker {
 
   /** Stops claiming; `run()` resolves once running tasks are done. */
   stop(): void {
+    // The grace counts from the stop, ending a waiting claim included.
+    if (this.graceEnds === Infinity) {
+      this.graceEnds = Date.now() + this.options.shutdownGraceMs;
+    }
     this.stopping.abort();
     this.idle?.();
   }
@@ -313,13 +328,18 @@ export class Worker {
    */
   private endWait(call: AbortController) {
     const cancel = () => call.abort();
-    const fallback = setTimeout(cancel, END_WAIT_FALLBACK_MS);
+    // Within the grace period, which counts from the stop.
+    const waitMs = Math.max(
+      0,
+      Math.min(END_WAIT_FALLBACK_MS, this.graceEnds - Date.now()),
+    );
+    const fallback = setTimeout(cancel, waitMs);
     fallback.unref();
     call.signal.addEventListener("abort", () => clearTimeout(fallback));
     this.options.client
       .endWaits(
         { workerId: this.options.workerId },
-        { timeoutMs: END_WAIT_FALLBACK_MS },
+        { timeoutMs: Math.max(1, waitMs) },
       )
       .catch(cancel);
   }
@@ -418,8 +438,12 @@ export class Worker {
       );
     } catch (error) {
       this.options.onError(error);
-      // A server without ReleaseTasks: hand them back the old way.
-      await Promise.all(tasks.map((task) => this.handBack(task)));
+      // A server without ReleaseTasks: hand them back the old way. Any
+      // other failure was retried already; a hand-back would only double
+      // the calls (and count an attempt), and the lease brings them back.
+      if (ConnectError.from(error).code === Code.Unimplemented) {
+        await Promise.all(tasks.map((task) => this.handBack(task)));
+      }
     }
   }
 
@@ -591,7 +615,9 @@ export class Worker {
    * then hands back the ones still running.
    */
   private async drain() {
-    this.graceEnds = Date.now() + this.options.shutdownGraceMs;
+    if (this.graceEnds === Infinity) {
+      this.graceEnds = Date.now() + this.options.shutdownGraceMs;
+    }
     this.release(this.ready.splice(0));
     while (this.running.size > 0 && Date.now() < this.graceEnds) {
       await delay(20);
@@ -604,7 +630,7 @@ export class Worker {
     );
     await Promise.race([
       settled,
-      delay(Math.max(0, this.graceEnds - Date.now()) + LAST_CALL_TIMEOUT_MS),
+      delay(Math.max(0, this.graceEnds - Date.now())),
     ]);
     await Promise.all(
       [...this.running.values()].map(({ task, controller, heartbeat }) => {
