@@ -52,9 +52,15 @@ describe("SQLite paths that cannot hold a database", () => {
     writeFileSync(notDatabase, "plain text, not SQLite ".repeat(20));
     await assert.rejects(
       startServer(testSettings(`sqlite:${notDatabase}`), createLogger("silent")),
-      {
-        name: "StoreError",
-        message: `cannot open SQLite database "${notDatabase}": file is not a database`,
+      (error: Error) => {
+        assert.equal(
+          error.message,
+          `cannot open the store at CORNDOGS_DATABASE_URL (--database-url) ` +
+            `sqlite:${notDatabase}: ` +
+            `cannot open SQLite database "${notDatabase}": file is not a database`,
+        );
+        assert.equal((error.cause as Error).name, "StoreError");
+        return true;
       },
     );
   });

@@ -10,6 +10,7 @@ import { StatsRecorder } from "../service/stats-recorder.js";
 import { StatsService } from "../service/stats-service.js";
 import { TaskService } from "../service/task-service.js";
 import { openStore, redact } from "../store/open-store.js";
+import type { TaskStore } from "../store/store.js";
 import { ApiListener } from "./api-listener.js";
 import { ServerMetrics } from "./metrics.js";
 import { OpsServer } from "./ops-server.js";
@@ -49,16 +50,21 @@ export async function startServer(
   settings: ServeSettings,
   log: Logger,
 ): Promise<RunningServer> {
-  const store = openStore(settings.databaseUrl, {
-    prepare: settings.pgPrepare,
-  });
+  let opened: TaskStore | undefined;
   const migrated = await startupStep(
     "databaseUrl",
     redact(settings.databaseUrl),
     "cannot open the store",
-    () => store.migrate(),
-    () => store.close(),
+    // Opening is in the step too: SQLite opens its file right away.
+    async () => {
+      opened = openStore(settings.databaseUrl, {
+        prepare: settings.pgPrepare,
+      });
+      return opened.migrate();
+    },
+    async () => opened?.close(),
   );
+  const store = opened!;
   log.info(
     {
       store: store.kind,
