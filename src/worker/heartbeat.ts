@@ -9,6 +9,12 @@ import type { Task } from "../gen/corndogs/v1alpha1/corndogs_pb.js";
 
 const NS_PER_MS = 1_000_000n;
 
+/** The length of the lease a claim gave `task`, ms (0 without one). */
+export function leaseMs(task: Task): number {
+  if (task.deadline === 0n) return 0;
+  return Number((task.deadline - task.claimTime) / NS_PER_MS);
+}
+
 export class Heartbeat {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -27,14 +33,14 @@ export class Heartbeat {
     intervalMs: number | undefined,
     leaseLeftMs: number,
     private readonly onLost: (error: unknown) => void,
-    private readonly onExtended: (leaseEndsAtMs: number) => void = () => {},
+    private readonly onExtended: (leaseEndsAtMs: number) => void,
   ) {
     if (task.deadline === 0n) return;
-    const leaseMs = Number((task.deadline - task.claimTime) / NS_PER_MS);
-    const every = intervalMs ?? Math.max(100, Math.floor(leaseMs / 3));
-    const seconds = BigInt(Math.max(1, Math.ceil(leaseMs / 1000)));
+    const lease = leaseMs(task);
+    const every = intervalMs ?? Math.max(100, Math.floor(lease / 3));
+    const seconds = BigInt(Math.max(1, Math.ceil(lease / 1000)));
     // The first beat comes sooner when part of the lease is already gone.
-    const first = Math.max(0, Math.min(every, leaseLeftMs - (leaseMs - every)));
+    const first = Math.max(0, Math.min(every, leaseLeftMs - (lease - every)));
     this.timer = setTimeout(() => {
       void this.beat(seconds);
       if (this.stopped) return;

@@ -24,7 +24,7 @@ const TRANSIENT = new Set([
   Code.Unknown,
 ]);
 
-export function isTransient(error: unknown): boolean {
+function isTransient(error: unknown): boolean {
   return TRANSIENT.has(ConnectError.from(error).code);
 }
 

@@ -46,7 +46,7 @@ import type {
   Task,
 } from "../gen/corndogs/v1alpha1/corndogs_pb.js";
 import { CompletionBatcher } from "./completion-batcher.js";
-import { Heartbeat } from "./heartbeat.js";
+import { Heartbeat, leaseMs } from "./heartbeat.js";
 import { retryTransient } from "./retry.js";
 
 /** What a handler may ask for when it is done with a task. */
@@ -615,9 +615,7 @@ export class Worker {
    * then hands back the ones still running.
    */
   private async drain() {
-    if (this.graceEnds === Infinity) {
-      this.graceEnds = Date.now() + this.options.shutdownGraceMs;
-    }
+    // Only stop() ends the claim loop, and it set graceEnds.
     this.release(this.ready.splice(0));
     while (this.running.size > 0 && Date.now() < this.graceEnds) {
       await delay(20);
@@ -675,12 +673,6 @@ class LazyAbort {
     this.aborted = true;
     this.controller?.abort();
   }
-}
-
-/** The length of the lease a claim gave `task`, ms (0 without one). */
-function leaseMs(task: Task): number {
-  if (task.deadline === 0n) return 0;
-  return Number((task.deadline - task.claimTime) / 1_000_000n);
 }
 
 function wholeNumber(name: string, value: number, min: number, max = Infinity) {
