@@ -121,8 +121,11 @@ export async function startServer(
   );
   const ops = new OpsServer(store, metrics.registry, log);
 
+  // Undoes what is running by now when a port cannot be bound (the
+  // sweeper and maintenance start only after both are).
   const closeAll = async () => {
     await Promise.allSettled([api.close(0), ops.close()]);
+    await recorder.stop();
     await stopListening?.();
     await store.close();
   };
